@@ -1,0 +1,47 @@
+/**
+ * The one defaults object (piscina style): every default a user can change lives here, and
+ * the zod schemas beside each gate read from it. The README's option tables quote these.
+ */
+export const DEFAULTS = {
+  seed: 42,
+  strict: false,
+  winRate: { enabled: true, threshold: 0.57 },
+  walkForward: {
+    enabled: true,
+    threshold: 0.85,
+    folds: 6,
+    isOosRatio: 4,
+    scheme: 'rolling' as 'rolling' | 'anchored',
+    gap: 0,
+    metric: 'sharpe' as 'sharpe' | 'mean',
+  },
+  pbo: {
+    enabled: true,
+    threshold: 0.15,
+    S: 16,
+    metric: 'sharpe' as 'sharpe' | 'mean' | 'sortino',
+    truncate: 'none' as 'none' | 'oldest',
+    maxCombinations: 2_000_000,
+    histogramBins: 20,
+  },
+  monteCarlo: {
+    enabled: true,
+    threshold: 0.03,
+    paths: 10_000,
+    horizon: null as number | null, // null = number of trades
+    method: 'stationary' as 'stationary' | 'iid' | 'permutation',
+    blockLength: 'auto' as 'auto' | number,
+    breach: { rule: 'drawdown' as 'drawdown' | 'static' | 'trailing', limit: 0.2 },
+  },
+} as const;
+
+/**
+ * Fixed shard sizes (SPEC 3): they never depend on the worker count, and the report records
+ * them. MC: paths per shard (>= 1,024 so per-task overhead is negligible next to 1,024 x H
+ * path-steps). PBO: combinations per shard. WF: one fold per shard.
+ */
+export const SHARD_SIZES = {
+  monteCarloPaths: 1024,
+  pboCombinations: 2048,
+  walkForwardFolds: 1,
+} as const;

@@ -1,0 +1,104 @@
+/**
+ * Every error Gauntlet reports is built here, so each has one code, one exit code and one
+ * message shape (piscina's style: errors in one module, a test per message).
+ *
+ * Exit codes (DEVELOPERS brief / SPEC 4): 0 approved, 1 rejected, 2 bad input or usage,
+ * 3 internal error.
+ */
+
+export const ExitCode = {
+  approved: 0,
+  rejected: 1,
+  badInput: 2,
+  internal: 3,
+  interrupted: 130,
+} as const;
+
+export type ErrorCode =
+  | 'E_USAGE'
+  | 'E_FILE_MISSING'
+  | 'E_FILE_READ'
+  | 'E_JSON_PARSE'
+  | 'E_SCHEMA'
+  | 'E_PATH_OUTSIDE_BUNDLE'
+  | 'E_HASH_MISMATCH'
+  | 'E_CSV_HEADER'
+  | 'E_CSV_COLUMN_MISSING'
+  | 'E_CSV_COLUMN_DUPLICATE'
+  | 'E_CSV_ROW_WIDTH'
+  | 'E_CSV_VALUE'
+  | 'E_CSV_DATE'
+  | 'E_CSV_ORDER'
+  | 'E_TOO_FEW_ROWS'
+  | 'E_TOO_FEW_COLUMNS'
+  | 'E_SELECTED_MISSING'
+  | 'E_TRADE_VALUE'
+  | 'E_OPTION'
+  | 'E_PBO_INPUT'
+  | 'E_PBO_ZERO_VARIANCE'
+  | 'E_WF_INPUT'
+  | 'E_MC_INPUT'
+  | 'E_NON_FINITE'
+  | 'E_INTERNAL'
+  | 'E_WORKER_CRASH';
+
+export class GauntletError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  constructor(code: ErrorCode, message: string, exitCode: number = ExitCode.badInput) {
+    super(message);
+    this.name = 'GauntletError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Where in an input a problem was found; every part optional, rendered in a fixed order. */
+export interface Location {
+  file?: string;
+  row?: number; // 1-based data row as a spreadsheet user counts it (header = row 1)
+  column?: string;
+}
+
+function where(loc: Location): string {
+  const parts: string[] = [];
+  if (loc.file !== undefined) parts.push(loc.file);
+  if (loc.row !== undefined) parts.push(`row ${loc.row}`);
+  if (loc.column !== undefined) parts.push(`column '${loc.column}'`);
+  return parts.length ? parts.join(', ') + ': ' : '';
+}
+
+/** Bad input at a location: exit 2. */
+export function inputError(code: ErrorCode, loc: Location, problem: string): GauntletError {
+  return new GauntletError(code, `${where(loc)}${problem}`, ExitCode.badInput);
+}
+
+export function usageError(problem: string): GauntletError {
+  return new GauntletError('E_USAGE', problem, ExitCode.badInput);
+}
+
+export function optionError(option: string, problem: string): GauntletError {
+  return new GauntletError('E_OPTION', `option ${option}: ${problem}`, ExitCode.badInput);
+}
+
+export function internalError(problem: string): GauntletError {
+  return new GauntletError('E_INTERNAL', `internal error: ${problem}`, ExitCode.internal);
+}
+
+export function workerCrash(problem: string): GauntletError {
+  return new GauntletError('E_WORKER_CRASH', `worker crashed: ${problem}`, ExitCode.internal);
+}
+
+/** Normalise anything thrown into a GauntletError (unknown errors are internal, exit 3). */
+export function toGauntletError(err: unknown): GauntletError {
+  if (err instanceof GauntletError) return err;
+  // Errors cloned back from a worker thread lose their class but keep name/code/message.
+  if (err && typeof err === 'object') {
+    const e = err as { name?: string; code?: string; message?: string; exitCode?: number };
+    if (e.name === 'GauntletError' && typeof e.code === 'string' && typeof e.message === 'string') {
+      return new GauntletError(e.code as ErrorCode, e.message, e.exitCode ?? ExitCode.internal);
+    }
+    if (typeof e.message === 'string') return internalError(e.message);
+  }
+  return internalError(String(err));
+}

@@ -1,0 +1,39 @@
+/**
+ * The shape every gate returns (SPEC 4 / ARCHITECTURE step 3). Kept JSON-plain so the
+ * report is a deterministic JSON.stringify of it.
+ */
+export type GateName = 'winRate' | 'walkForward' | 'pbo' | 'monteCarlo';
+
+/** Report key and text-summary label for each gate, in report order. */
+export const GATE_ORDER: readonly GateName[] = ['winRate', 'walkForward', 'pbo', 'monteCarlo'];
+export const GATE_LABEL: Record<GateName, string> = {
+  winRate: 'win_rate',
+  walkForward: 'walk_forward_efficiency',
+  pbo: 'pbo',
+  monteCarlo: 'mc_breach_probability',
+};
+
+export type Comparison = '>' | '<';
+
+export interface GateResult<D = Record<string, unknown>> {
+  gate: GateName;
+  /** Whether the policy enabled this gate. A disabled gate has pass = true and value = null. */
+  enabled: boolean;
+  /** The point estimate (null only when the gate is disabled or has no meaningful value, with `reason`). */
+  value: number | null;
+  /** The number compared against the threshold: the point estimate, or a one-sided bound in strict mode. */
+  gatedValue: number | null;
+  /** Which statistic gatedValue is: 'point', 'wilson95Lower', 'clopperPearson95Upper'. */
+  gatedOn: string;
+  threshold: number;
+  comparison: Comparison;
+  pass: boolean;
+  /** Machine-readable reason for a failure that is not a plain threshold miss (e.g. IS_NONPOSITIVE). */
+  reason: string | null;
+  details: D;
+  warnings: string[];
+}
+
+export function compare(value: number, comparison: Comparison, threshold: number): boolean {
+  return comparison === '>' ? value > threshold : value < threshold;
+}
