@@ -56,14 +56,15 @@ export class GauntletError extends Error {
 /** Where in an input a problem was found; every part optional, rendered in a fixed order. */
 export interface Location {
   file?: string;
-  row?: number; // 1-based data row as a spreadsheet user counts it (header = row 1)
+  /** 1-based line of the file as an editor shows it (the header is line 1). */
+  row?: number;
   column?: string;
 }
 
 function where(loc: Location): string {
   const parts: string[] = [];
   if (loc.file !== undefined) parts.push(loc.file);
-  if (loc.row !== undefined) parts.push(`row ${loc.row}`);
+  if (loc.row !== undefined) parts.push(`line ${loc.row}`);
   if (loc.column !== undefined) parts.push(`column '${loc.column}'`);
   return parts.length ? parts.join(', ') + ': ' : '';
 }

@@ -1,0 +1,87 @@
+/**
+ * Option parsing and output helpers shared by the commands. Parsing is strict: a malformed
+ * number is a usage error (exit 2), never a silent NaN.
+ */
+import { usageError } from '../errors.js';
+import { createExecutor, defaultWorkers, type ShardExecutor } from '../engine/executor.js';
+import { writeFileAtomic } from '../io/atomic.js';
+
+let exitCode = 0;
+/** A command's own outcome (0 approved, 1 rejected, ...), returned by main() after parsing. */
+export function setExitCode(code: number): void {
+  exitCode = code;
+}
+export function takeExitCode(): number {
+  const c = exitCode;
+  exitCode = 0;
+  return c;
+}
+
+export function parseIntOption(name: string, raw: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[+]?\d+$/.test(raw.trim())) throw usageError(`option ${name}: '${raw}' is not a whole number`);
+  const v = Number(raw);
+  if (v < min || v > max) throw usageError(`option ${name}: ${v} is out of range [${min}, ${max === Number.MAX_SAFE_INTEGER ? 'inf' : max}]`);
+  return v;
+}
+
+export function parseNumberOption(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const s = raw.trim();
+  const v = Number(s);
+  if (s === '' || !Number.isFinite(v)) throw usageError(`option ${name}: '${raw}' is not a finite number`);
+  return v;
+}
+
+export function parseChoice<T extends string>(name: string, raw: string | undefined, choices: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(raw)) throw usageError(`option ${name}: '${raw}' is not one of ${choices.join(', ')}`);
+  return raw as T;
+}
+
+/** `--workers N`: 0 = in-process (no pool), default = available cores. */
+export function resolveWorkers(raw: string | undefined): number {
+  return parseIntOption('--workers', raw, 0, 1024) ?? defaultWorkers();
+}
+
+export function parseSeed(raw: string | undefined, fallback: number): number {
+  return parseIntOption('--seed', raw, 0, 2 ** 32 - 1) ?? fallback;
+}
+
+/** Run `fn` with an executor of `workers` threads and always tear the pool down. */
+export async function withExecutor<T>(workers: number, fn: (ex: ShardExecutor) => Promise<T>): Promise<T> {
+  const ex = createExecutor(workers);
+  try {
+    return await fn(ex);
+  } finally {
+    await ex.close();
+  }
+}
+
+/** `--json FILE|-`: '-' prints to stdout; a file is written atomically. */
+export function emitJson(target: string, json: string): void {
+  if (target === '-') process.stdout.write(json);
+  else writeFileAtomic(target, json);
+}
+
+/** When the JSON goes to stdout, the human summary goes to stderr so stdout stays parseable. */
+export function textStream(jsonTarget: string | undefined): NodeJS.WriteStream {
+  return jsonTarget === '-' ? process.stderr : process.stdout;
+}
+
+export class Timings {
+  private readonly start = performance.now();
+  private readonly marks: [string, number][] = [];
+  mark(label: string): void {
+    this.marks.push([label, performance.now()]);
+  }
+  print(enabled: boolean): void {
+    if (!enabled) return;
+    let prev = this.start;
+    for (const [label, t] of this.marks) {
+      process.stderr.write(`timing: ${label} ${(t - prev).toFixed(1)} ms\n`);
+      prev = t;
+    }
+    process.stderr.write(`timing: total ${(performance.now() - this.start).toFixed(1)} ms\n`);
+  }
+}

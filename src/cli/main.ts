@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * The gauntlet command line. It only parses, calls and prints: every decision lives in
+ * src/pipeline and src/gates. Exit codes: 0 approved, 1 rejected, 2 bad input or usage,
+ * 3 internal error (130 when a batch is interrupted).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { ExitCode, toGauntletError } from '../errors.js';
+import { ENGINE_VERSION } from '../version.js';
+import { registerValidate } from './validate_command.js';
+import { registerGateCommands } from './gate_commands.js';
+import { registerBatch } from './batch_command.js';
+import { takeExitCode } from './common.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('gauntlet')
+    .description('Validate a retrained trading model against four deployment gates: win rate, walk-forward efficiency, PBO (CSCV) and Monte Carlo breach probability.')
+    .version(ENGINE_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerValidate(program);
+  registerGateCommands(program);
+  registerBatch(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return takeExitCode();
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      // commander has already printed its message.
+      return ExitCode.badInput;
+    }
+    const e = toGauntletError(err);
+    process.stderr.write(`gauntlet: error [${e.code}]: ${e.message}\n`);
+    if (e.exitCode === ExitCode.internal && process.env.GAUNTLET_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return e.exitCode;
+  }
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`gauntlet: internal error: ${String(err)}\n`);
+      process.exitCode = ExitCode.internal;
+    },
+  );
+}
