@@ -75,8 +75,8 @@ export class PoolExecutor implements ShardExecutor {
       maxThreads: workers,
       // Keep threads alive across gates and batch candidates: their typed-array views are cached.
       idleTimeout: 60_000,
-      // Queue everything: shard counts can exceed the thread count many times over.
-      maxQueue: 'auto',
+      // No maxQueue: Piscina's default queue is unbounded, and a gate submits all its shards
+      // at once (many times the thread count); 'auto' would refuse past threads^2 tasks.
     });
   }
   async run<R>(tasks: readonly ShardTask[]): Promise<R[]> {
