@@ -1,0 +1,241 @@
+/**
+ * Walk-forward efficiency ratio gate (SPEC 2.2; Pardo, "The Evaluation and Optimization of
+ * Trading Strategies", 2nd ed., ch. 11): in each of K folds pick the column with the best IS
+ * metric, then
+ *   WFER = (mean OOS return of the selected columns over all OOS rows x periodsPerYear)
+ *        / (mean IS return of the selected columns over all IS rows, pooled across folds,
+ *           a row in two folds' IS counting twice, x periodsPerYear),
+ * a ratio of aggregates, never the mean of per-fold ratios. Passes when WFER > threshold.
+ * An aggregate IS return <= 0 makes the ratio meaningless: value null, reason IS_NONPOSITIVE.
+ *
+ * Work: one O(T N) pass cut into row segments at the window edges (segment shards, in
+ * parallel), O(segments x N) prefix sums here, then O(N) per fold (fold shards): see
+ * kernels/walk_forward_folds.ts. Shard sizes come from the window arithmetic only, and all
+ * merging runs in segment / fold order, so any worker count gives the same bytes.
+ *
+ * Reported choices (also README material):
+ * - Sharpe = mean / sample std (ddof 1); annualised Sharpe = that x sqrt(periodsPerYear).
+ *   A standard deviation that is zero up to rounding (<= 1e-10 x |mean|) leaves the Sharpe
+ *   undefined: such a column cannot be selected under the `sharpe` metric, and a selected
+ *   column's Sharpe is reported as null (possible under the `mean` metric).
+ * - medianFoldRatio: median of per-fold OOS / IS annualised return over the folds whose IS
+ *   return is > 0; folds with IS <= 0 have no meaningful ratio (their `ratio` is null) and are
+ *   left out, and `foldsInMedian` says how many remained; null when none did.
+ * - profitableOosFolds: share of folds whose selected column's mean OOS return is > 0.
+ */
+import { inputError, optionError } from '../../errors.js';
+import { SHARD_SIZES } from '../../config/defaults.js';
+import type { ReturnsMatrix } from '../../io/types.js';
+import type { GateContext } from '../context.js';
+import type { GateResult } from '../types.js';
+import { InProcessExecutor, type ShardExecutor } from '../../engine/executor.js';
+import type { WalkForwardOptions } from './options.js';
+import { walkForwardWindows, windowEdges, type WalkForwardScheme } from './windows.js';
+import { prefixMoments, prefixMomentsLength } from '../../kernels/prefix_moments.js';
+import {
+  ZERO_SD_RELATIVE,
+  type WalkForwardFoldResult,
+  type WalkForwardFoldTask,
+  type WalkForwardSegmentResult,
+  type WalkForwardSegmentTask,
+} from '../../kernels/walk_forward_folds.js';
+
+/** Below this many cells the whole gate takes a few milliseconds: thread hand-offs would cost more. */
+export const POOL_MIN_CELLS = 1 << 18;
+
+export type WalkForwardFoldDetails = {
+  fold: number;
+  isRows: [number, number];
+  oosRows: [number, number];
+  isDates: [string, string];
+  oosDates: [string, string];
+  selected: string;
+  selectedIndex: number;
+  isAnnualisedReturn: number;
+  oosAnnualisedReturn: number;
+  isSharpe: number | null;
+  oosSharpe: number | null;
+  /** oosAnnualisedReturn / isAnnualisedReturn, null when the fold's IS return is <= 0. */
+  ratio: number | null;
+};
+
+export type WalkForwardDetails = {
+  metric: 'sharpe' | 'mean';
+  periodsPerYear: number;
+  folds: number;
+  foldResults: WalkForwardFoldDetails[];
+  aggregateIsAnnualisedReturn: number;
+  aggregateOosAnnualisedReturn: number;
+  medianFoldRatio: number | null;
+  foldsInMedian: number;
+  profitableOosFolds: number;
+  stitchedOosSharpe: number | null;
+  unusedRows: number;
+  scheme: WalkForwardScheme;
+  isOosRatio: number;
+  gap: number;
+  oosLength: number;
+  rowSegments: number;
+  shardSize: number;
+  shards: number;
+};
+
+/** Annualised Sharpe from a window's mean and M2, or null when the std is zero up to rounding. */
+function annualisedSharpe(mean: number, m2: number, rows: number, periodsPerYear: number): number | null {
+  const sd = Math.sqrt(m2 / (rows - 1));
+  if (sd <= ZERO_SD_RELATIVE * Math.abs(mean)) return null;
+  return (mean / sd) * Math.sqrt(periodsPerYear);
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+export async function walkForwardGate(
+  returns: ReturnsMatrix,
+  options: WalkForwardOptions,
+  ctx: GateContext,
+  extra: { periodsPerYear: number },
+): Promise<GateResult> {
+  const base = { gate: 'walkForward' as const, threshold: options.threshold, comparison: '>' as const, gatedOn: 'point' };
+  if (!options.enabled) {
+    return { ...base, enabled: false, value: null, gatedValue: null, pass: true, reason: 'DISABLED', details: {}, warnings: [] };
+  }
+  const ppy = extra.periodsPerYear;
+  if (!(Number.isFinite(ppy) && ppy > 0)) throw optionError('periodsPerYear', `must be a positive number, got ${ppy}`);
+  const { T, N, data, columns, dates, file } = returns;
+  if (N < 1) throw inputError('E_WF_INPUT', { file }, 'walk-forward: the returns matrix has no columns');
+  const plan = walkForwardWindows(T, options.folds, options.isOosRatio, options.gap, options.scheme);
+
+  // Rows before the first window are never read by the kernels; they are still input.
+  for (let t = 0; t < plan.firstUsedRow; t++) {
+    for (let n = 0; n < N; n++) if (!Number.isFinite(data[t * N + n])) throw nonFinite(returns, t, n);
+  }
+
+  const executor: ShardExecutor = T * N >= POOL_MIN_CELLS ? ctx.executor : new InProcessExecutor();
+  const edges = windowEdges(plan);
+  const segments = edges.length - 1;
+  const segmentRows = Array.from({ length: segments }, (_, s) => edges[s + 1] - edges[s]);
+
+  // Round 1: per-segment column moments, straight from the returns' shared buffer.
+  const stats = new SharedArrayBuffer(2 * segments * N * 8);
+  const segmentTasks: WalkForwardSegmentTask[] = segmentRows.map((_, s) => ({
+    kind: 'walkForward',
+    phase: 'segment',
+    shardIndex: s,
+    returns: returns.buffer,
+    N,
+    rowStart: edges[s],
+    rowEnd: edges[s + 1],
+    stats,
+  }));
+  const segmentResults = await executor.run<WalkForwardSegmentResult>(segmentTasks);
+  for (const r of segmentResults) {
+    if (r.nonFiniteRow >= 0) throw nonFinite(returns, r.nonFiniteRow, r.nonFiniteColumn);
+    if (r.overflowColumn >= 0) {
+      throw inputError('E_NON_FINITE', { file, column: columns[r.overflowColumn] }, 'returns so large that their sum of squares overflows; not per-period simple returns?');
+    }
+  }
+
+  // Prefix moments at the edges (segment order), then round 2: one shard per fold.
+  const prefix = new SharedArrayBuffer(prefixMomentsLength(segments, N) * 8);
+  prefixMoments(new Float64Array(stats), segmentRows, N, new Float64Array(prefix));
+  const edgeIndex = new Map(edges.map((e, i) => [e, i] as const));
+  const foldTasks: WalkForwardFoldTask[] = plan.windows.map((w, i) => ({
+    kind: 'walkForward',
+    phase: 'fold',
+    shardIndex: i,
+    fold: w.fold,
+    prefix,
+    N,
+    segments,
+    isFrom: edgeIndex.get(w.isStart)!,
+    isTo: edgeIndex.get(w.isEnd)!,
+    isRows: w.isEnd - w.isStart,
+    oosFrom: edgeIndex.get(w.oosStart)!,
+    oosTo: edgeIndex.get(w.oosEnd)!,
+    oosRows: w.oosEnd - w.oosStart,
+    metric: options.metric,
+  }));
+  const folds = await executor.run<WalkForwardFoldResult>(foldTasks);
+
+  // Merge in fold order.
+  const warnings: string[] = [];
+  const foldResults: WalkForwardFoldDetails[] = [];
+  let isSum = 0;
+  let isCount = 0;
+  let oosSum = 0;
+  // The stitched OOS series' moments, combined fold by fold (Chan, Golub and LeVeque 1979).
+  let stN = 0;
+  let stMean = 0;
+  let stM2 = 0;
+  let profitable = 0;
+  const ratios: number[] = [];
+  folds.forEach((f, i) => {
+    const w = plan.windows[i];
+    if (f.eligibleColumns < N) {
+      warnings.push(`walk-forward fold ${f.fold}: ${N - f.eligibleColumns} of ${N} columns have zero IS variance (Sharpe undefined) and could not be selected`);
+    }
+    isSum += f.isRows * f.isMean;
+    isCount += f.isRows;
+    oosSum += f.oosRows * f.oosMean;
+    const n = stN + f.oosRows;
+    const delta = f.oosMean - stMean;
+    stM2 += f.oosM2 + (delta * delta * stN * f.oosRows) / n;
+    stMean += (delta * f.oosRows) / n;
+    stN = n;
+    if (f.oosMean > 0) profitable++;
+    const isAnn = f.isMean * ppy;
+    const oosAnn = f.oosMean * ppy;
+    const ratio = isAnn > 0 ? oosAnn / isAnn : null;
+    if (ratio !== null) ratios.push(ratio);
+    foldResults.push({
+      fold: f.fold,
+      isRows: [w.isStart, w.isEnd],
+      oosRows: [w.oosStart, w.oosEnd],
+      isDates: [dates[w.isStart], dates[w.isEnd - 1]],
+      oosDates: [dates[w.oosStart], dates[w.oosEnd - 1]],
+      selected: columns[f.selectedIndex],
+      selectedIndex: f.selectedIndex,
+      isAnnualisedReturn: isAnn,
+      oosAnnualisedReturn: oosAnn,
+      isSharpe: annualisedSharpe(f.isMean, f.isM2, f.isRows, ppy),
+      oosSharpe: annualisedSharpe(f.oosMean, f.oosM2, f.oosRows, ppy),
+      ratio,
+    });
+  });
+  const aggregateIs = (isSum / isCount) * ppy;
+  const aggregateOos = (oosSum / stN) * ppy;
+  const details: WalkForwardDetails = {
+    metric: options.metric,
+    periodsPerYear: ppy,
+    folds: plan.folds,
+    foldResults,
+    aggregateIsAnnualisedReturn: aggregateIs,
+    aggregateOosAnnualisedReturn: aggregateOos,
+    medianFoldRatio: median(ratios),
+    foldsInMedian: ratios.length,
+    profitableOosFolds: profitable / plan.folds,
+    stitchedOosSharpe: annualisedSharpe(stMean, stM2, stN, ppy),
+    unusedRows: plan.unusedRows,
+    scheme: plan.scheme,
+    isOosRatio: plan.isOosRatio,
+    gap: plan.gap,
+    oosLength: plan.oosLength,
+    rowSegments: segments,
+    shardSize: SHARD_SIZES.walkForwardFolds,
+    shards: plan.folds,
+  };
+  if (!(aggregateIs > 0)) {
+    return { ...base, enabled: true, value: null, gatedValue: null, pass: false, reason: 'IS_NONPOSITIVE', details, warnings };
+  }
+  const wfer = aggregateOos / aggregateIs;
+  return { ...base, enabled: true, value: wfer, gatedValue: wfer, pass: wfer > options.threshold, reason: null, details, warnings };
+}
+
+function nonFinite(m: ReturnsMatrix, t: number, n: number): Error {
+  return inputError('E_NON_FINITE', { file: m.file, row: t + 2, column: m.columns[n] }, `value ${m.data[t * m.N + n]} is not a finite number`);
+}

@@ -1,0 +1,116 @@
+/**
+ * Brute-force walk-forward (SPEC 2.2), the independent twin of the segment/prefix kernels:
+ * windows straight from the SPEC formulas, each fold's IS and OOS rows sliced out of the
+ * matrix and every column's mean and sample standard deviation recomputed by the textbook
+ * two-pass formula. No shared state between folds, no prefix sums, no shards.
+ * O(K (r + 1) L N) for rolling windows, O(K^2 L N) for anchored ones; tests and the
+ * benchmark only.
+ */
+import type { ReturnsMatrix } from '../io/types.js';
+import { ZERO_SD_RELATIVE, type WalkForwardMetric } from './walk_forward_folds.js';
+
+export interface ReferenceFold {
+  fold: number;
+  isStart: number;
+  isEnd: number;
+  oosStart: number;
+  oosEnd: number;
+  selectedIndex: number;
+  isMean: number;
+  isSd: number;
+  oosMean: number;
+  oosSd: number;
+}
+
+export interface ReferenceWalkForward {
+  oosLength: number;
+  unusedRows: number;
+  folds: ReferenceFold[];
+  /** Mean per-period IS return of the selected columns over all IS rows, pooled across folds. */
+  aggregateIsMean: number;
+  aggregateOosMean: number;
+  /** aggregateOosMean / aggregateIsMean (the annualisation cancels), or null when IS <= 0. */
+  wfer: number | null;
+  /** Mean and sample sd of the stitched OOS series of the selected columns. */
+  stitchedMean: number;
+  stitchedSd: number;
+}
+
+function meanSd(xs: Float64Array): { mean: number; sd: number } {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  const mean = s / xs.length;
+  let ss = 0;
+  for (let i = 0; i < xs.length; i++) ss += (xs[i] - mean) * (xs[i] - mean);
+  return { mean, sd: Math.sqrt(ss / (xs.length - 1)) };
+}
+
+/** Column n of the rows [start, end), copied out. */
+function columnSlice(m: ReturnsMatrix, start: number, end: number, n: number): Float64Array {
+  const rows = m.data.slice(start * m.N, end * m.N);
+  const out = new Float64Array(end - start);
+  for (let t = 0; t < end - start; t++) out[t] = rows[t * m.N + n];
+  return out;
+}
+
+export function walkForwardReference(
+  m: ReturnsMatrix,
+  opts: { folds: number; isOosRatio: number; gap: number; scheme: 'rolling' | 'anchored'; metric: WalkForwardMetric },
+): ReferenceWalkForward {
+  const { T, N } = m;
+  const K = opts.folds;
+  const r = opts.isOosRatio;
+  const g = opts.gap;
+  const L = Math.floor((T - g) / (K + r));
+  if (K < 1 || L < 2) throw new Error(`walkForwardReference: windows do not fit (K ${K}, L ${L})`);
+  const folds: ReferenceFold[] = [];
+  let isSum = 0;
+  let isCount = 0;
+  const stitched: number[] = [];
+  for (let k = 1; k <= K; k++) {
+    const oosStart = T - (K - k + 1) * L;
+    const oosEnd = T - (K - k) * L;
+    const isEnd = oosStart - g;
+    const isStart = opts.scheme === 'rolling' ? oosStart - g - r * L : T - K * L - g - r * L;
+    // Slice the IS rows once per fold, then recompute every column from scratch.
+    const isRows = m.data.slice(isStart * N, isEnd * N);
+    const nIs = isEnd - isStart;
+    let best = -1;
+    let bestScore = -Infinity;
+    for (let n = 0; n < N; n++) {
+      const col = new Float64Array(nIs);
+      for (let t = 0; t < nIs; t++) col[t] = isRows[t * N + n];
+      const { mean, sd } = meanSd(col);
+      let score = mean;
+      if (opts.metric === 'sharpe') {
+        if (sd <= ZERO_SD_RELATIVE * Math.abs(mean)) continue;
+        score = mean / sd;
+      }
+      if (best < 0 || score > bestScore) {
+        best = n;
+        bestScore = score;
+      }
+    }
+    if (best < 0) throw new Error(`walkForwardReference: fold ${k} has no selectable column`);
+    const isCol = columnSlice(m, isStart, isEnd, best);
+    const oosCol = columnSlice(m, oosStart, oosEnd, best);
+    const is = meanSd(isCol);
+    const oos = meanSd(oosCol);
+    for (let t = 0; t < isCol.length; t++) isSum += isCol[t];
+    isCount += isCol.length;
+    for (let t = 0; t < oosCol.length; t++) stitched.push(oosCol[t]);
+    folds.push({ fold: k, isStart, isEnd, oosStart, oosEnd, selectedIndex: best, isMean: is.mean, isSd: is.sd, oosMean: oos.mean, oosSd: oos.sd });
+  }
+  const aggregateIsMean = isSum / isCount;
+  const st = meanSd(Float64Array.from(stitched));
+  return {
+    oosLength: L,
+    unusedRows: T - (K + r) * L - g,
+    folds,
+    aggregateIsMean,
+    aggregateOosMean: st.mean,
+    wfer: aggregateIsMean > 0 ? st.mean / aggregateIsMean : null,
+    stitchedMean: st.mean,
+    stitchedSd: st.sd,
+  };
+}
