@@ -72,9 +72,8 @@ export function registerGateCommands(program: Command): void {
       const timings = new Timings();
       const policy = loadPolicy(f.policy as string | undefined).policy;
       const opts = resolveBlock(winRateOptionsSchema, policy.gates.winRate, { threshold: parseNumberOption('--threshold', f.threshold as string | undefined), enabled: true });
-      const { trades, warnings } = readTradesCsv(file, unitOf(f.unit as string | undefined));
+      const { trades } = readTradesCsv(file, unitOf(f.unit as string | undefined));
       const result = winRateGate(trades, { ...opts, strict: f.strict === true || policy.strict });
-      result.warnings.unshift(...warnings);
       finish(result, f.json as string | undefined, timings, false);
     });
 

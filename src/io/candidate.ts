@@ -100,7 +100,7 @@ export function loadCandidate(dir: string): Candidate {
     throw inputError('E_SELECTED_MISSING', { file: manifestFile }, `"selected": "${manifest.selected}" is not a column of ${returnsFile} (columns: ${shown})`);
   }
   const tradesLoaded = parseTradesCsv(tradesFile, readInputFile(tradesFile), manifest.tradeUnit);
-  warnings.push(...tradesLoaded.warnings);
+  // The few-trades warning is the win-rate gate's to give (it owns the trade count statistic).
 
   const inputs: InputRecord[] = [
     { role: 'candidate', path: manifestFile, sha256: sha256Hex(manifestBytes), bytes: manifestBytes.length },
