@@ -1,0 +1,250 @@
+/**
+ * Monte Carlo breach-probability gate (SPEC 2.4; strict mode SPEC 1.4): resample the
+ * candidate's trades into P equity paths of H trades and estimate the probability that a
+ * path breaches the policy's loss rule. Passes when the breach probability (or, strict, its
+ * one-sided 95% Clopper-Pearson upper bound) is below the threshold.
+ *
+ * Sharding (SPEC 3): paths are cut into shards of SHARD_SIZES.monteCarloPaths; shard k
+ * covers paths [k S, min(P, (k + 1) S)) and draws from shardRngState(seed, 'monteCarlo', k),
+ * so the result does not depend on the worker count. Shards carry the trades'
+ * SharedArrayBuffer, never a copy, and merge in shard order (integer breach count; per-path
+ * arrays concatenated, then sorted for quantiles).
+ *
+ * Cost: O(P H) in the shards, O(P log P) for the quantile sorts, O(n^1.5) for the automatic
+ * block length.
+ */
+import { inputError, internalError, optionError } from '../../errors.js';
+import type { Trades } from '../../io/types.js';
+import { SHARD_SIZES } from '../../config/defaults.js';
+import { GENERATOR } from '../../engine/seed.js';
+import type { MonteCarloShardResult, MonteCarloShardTask } from '../../kernels/drawdown_paths.js';
+import { walkEquityPath } from '../../kernels/drawdown_paths_reference.js';
+import { politisWhiteBlockLength } from '../../kernels/block_length.js';
+import { quantileSorted } from '../../stats/quantile.js';
+import { clopperPearsonInterval, clopperPearsonUpperBound } from '../../stats/intervals.js';
+import { compare, type GateResult } from '../types.js';
+import type { GateContext } from '../context.js';
+import type { MonteCarloOptions } from './options.js';
+
+/** Strict mode gates on this one-sided confidence level (SPEC 1.4). */
+const STRICT_CONFIDENCE = 0.95;
+/** Trades beyond this would make u32 x n inexact in float64 (the kernels' index arithmetic). */
+export const MAX_TRADES = 2 ** 21 - 1;
+
+export interface QuantileSummary {
+  p5: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export type MonteCarloDetails = {
+  method: MonteCarloOptions['method'];
+  unit: Trades['unit'];
+  paths: number;
+  horizon: number;
+  /** Mean block length b of the stationary bootstrap (null for iid / permutation). */
+  blockLength: { value: number | null; auto: boolean; politisWhite: { raw: number; max: number; mHat: number; M: number } | null };
+  breach: { rule: MonteCarloOptions['breach']['rule']; limit: number };
+  /** Equity each path starts from (initialEquity, or 1 in return mode without one). */
+  startEquity: number;
+  breaches: number;
+  clopperPearson95: [number, number];
+  clopperPearson95UpperOneSided: number;
+  maxDrawdownQuantiles: QuantileSummary;
+  finalEquityQuantiles: QuantileSummary;
+  /** The unshuffled trade sequence, as a separate fact (not part of the estimate). */
+  originalSequence: { breached: boolean; maxDrawdown: number; finalEquity: number };
+  shardSize: number;
+  shards: number;
+  generator: string;
+};
+
+/** Fewest paths that can certify `threshold`: P >= ceil(3 / threshold) (SPEC 2.4, "rule of three"). */
+export function minimumPaths(threshold: number): number {
+  return Math.ceil(3 / threshold);
+}
+
+function quantiles(sorted: Float64Array): QuantileSummary {
+  return {
+    p5: quantileSorted(sorted, 0.05),
+    p50: quantileSorted(sorted, 0.5),
+    p95: quantileSorted(sorted, 0.95),
+    p99: quantileSorted(sorted, 0.99),
+  };
+}
+
+/** Checks the trade values for the unit and returns the starting equity. O(n). */
+function validateTrades(trades: Trades, options: MonteCarloOptions, initialEquity: number | null): number {
+  if (trades.n === 0) {
+    throw inputError('E_TOO_FEW_ROWS', { file: trades.file }, 'no trades to resample (the Monte Carlo gate needs at least 1 trade)');
+  }
+  if (trades.n > MAX_TRADES) {
+    throw inputError('E_MC_INPUT', { file: trades.file }, `${trades.n} trades exceed the Monte Carlo limit of ${MAX_TRADES}`);
+  }
+  if (initialEquity !== null && !(Number.isFinite(initialEquity) && initialEquity > 0)) {
+    throw optionError('initialEquity', `${initialEquity} must be a finite number > 0`);
+  }
+  const values = trades.values;
+  for (let i = 0; i < trades.n; i++) {
+    const v = values[i];
+    // The header is line 1 of the file, so trade i sits on row i + 2.
+    const at = { file: trades.file, row: i + 2, column: trades.unit };
+    if (!Number.isFinite(v)) throw inputError('E_TRADE_VALUE', at, `trade value is ${v}, not a finite number`);
+    if (trades.unit === 'return' && v <= -1) {
+      throw inputError('E_TRADE_VALUE', at, `return ${v} <= -1 would lose more than the whole equity (return trades must be > -1)`);
+    }
+  }
+  if (trades.unit === 'pnl' && initialEquity === null) {
+    throw optionError('initialEquity', 'pnl trades add to a starting equity: set initialEquity in candidate.json (or --initial-equity)');
+  }
+  if (options.breach.rule === 'trailing' && initialEquity === null) {
+    throw optionError('initialEquity', 'the trailing breach limit is a currency amount: set initialEquity in candidate.json (or --initial-equity)');
+  }
+  return initialEquity ?? 1;
+}
+
+function disabled(options: MonteCarloOptions): GateResult {
+  return {
+    gate: 'monteCarlo',
+    enabled: false,
+    value: null,
+    gatedValue: null,
+    gatedOn: options.strict ? 'clopperPearson95Upper' : 'point',
+    threshold: options.threshold,
+    comparison: '<',
+    pass: true,
+    reason: 'DISABLED',
+    details: {},
+    warnings: [],
+  };
+}
+
+export async function monteCarloGate(
+  trades: Trades,
+  options: MonteCarloOptions,
+  ctx: GateContext,
+  extra: { initialEquity: number | null },
+): Promise<GateResult> {
+  if (!options.enabled) return disabled(options);
+  const P = options.paths;
+  const needed = minimumPaths(options.threshold);
+  if (!Number.isInteger(P) || P < needed) {
+    throw optionError(
+      'monteCarlo.paths',
+      `${P} paths cannot certify the threshold ${options.threshold}: at least ceil(3 / ${options.threshold}) = ${needed} paths are needed`,
+    );
+  }
+  const startEquity = validateTrades(trades, options, extra.initialEquity);
+  const n = trades.n;
+  const horizon = options.horizon ?? n;
+  if (!Number.isInteger(horizon) || horizon < 1) throw optionError('monteCarlo.horizon', `${horizon} must be an integer >= 1`);
+  if (options.method === 'permutation' && horizon !== n) {
+    throw optionError('monteCarlo.horizon', `permutation reshuffles all ${n} trades, so the horizon must be ${n} (got ${horizon}); use iid or stationary for another horizon`);
+  }
+  const { rule, limit } = options.breach;
+  if (!(Number.isFinite(limit) && limit > 0) || (rule !== 'trailing' && limit >= 1)) {
+    throw optionError('monteCarlo.breach.limit', `${limit} is not a valid ${rule} limit (${rule === 'trailing' ? 'a currency amount > 0' : 'a fraction in (0, 1)'})`);
+  }
+
+  const warnings: string[] = [];
+  let blockLength: MonteCarloDetails['blockLength'] = { value: null, auto: false, politisWhite: null };
+  let b = 1;
+  if (options.method === 'stationary') {
+    if (options.blockLength === 'auto') {
+      const pw = politisWhiteBlockLength(trades.values.subarray(0, n));
+      b = pw.b;
+      blockLength = { value: b, auto: true, politisWhite: { raw: pw.bRaw, max: pw.bMax, mHat: pw.mHat, M: pw.M } };
+      if (pw.bRaw > pw.bMax) warnings.push(`Politis-White block length ${pw.bRaw} capped at b_max = ${pw.bMax}: the trades are strongly dependent`);
+    } else {
+      b = options.blockLength;
+      if (!(Number.isFinite(b) && b > 0)) throw optionError('monteCarlo.blockLength', `${b} must be 'auto' or a number >= 1`);
+      // The mean of a geometric block length is at least 1: b < 1 has no stationary bootstrap.
+      if (b < 1) throw optionError('monteCarlo.blockLength', `${b} is below 1: a mean block length must be 'auto' or a number >= 1`);
+      blockLength = { value: b, auto: false, politisWhite: null };
+    }
+  }
+
+  const shardSize = SHARD_SIZES.monteCarloPaths;
+  const shards = Math.ceil(P / shardSize);
+  const tasks: MonteCarloShardTask[] = [];
+  for (let k = 0; k < shards; k++) {
+    tasks.push({
+      kind: 'monteCarlo',
+      shardIndex: k,
+      runSeed: ctx.seed,
+      trades: trades.buffer,
+      n,
+      unit: trades.unit,
+      method: options.method,
+      paths: Math.min(P, (k + 1) * shardSize) - k * shardSize,
+      horizon,
+      blockLength: b,
+      startEquity,
+      rule,
+      limit,
+    });
+  }
+  const results = await ctx.executor.run<MonteCarloShardResult>(tasks);
+
+  let breaches = 0;
+  const maxDrawdown = new Float64Array(P);
+  const finalEquity = new Float64Array(P);
+  let offset = 0;
+  for (let k = 0; k < results.length; k++) {
+    const r = results[k];
+    if (r.shardIndex !== k || r.maxDrawdown.length !== tasks[k].paths) {
+      throw internalError(`Monte Carlo shard ${k} came back out of order or short`);
+    }
+    breaches += r.breaches;
+    maxDrawdown.set(r.maxDrawdown, offset);
+    finalEquity.set(r.finalEquity, offset);
+    offset += r.maxDrawdown.length;
+  }
+  maxDrawdown.sort();
+  finalEquity.sort();
+  // Compounding many large returns can overflow float64; say so instead of reporting Infinity.
+  if (!Number.isFinite(finalEquity[P - 1]) || !Number.isFinite(maxDrawdown[P - 1])) {
+    throw inputError('E_NON_FINITE', { file: trades.file }, 'a resampled equity path overflowed float64 (returns too large to compound over the horizon)');
+  }
+
+  const original = walkEquityPath(trades.values, Int32Array.from({ length: n }, (_, i) => i), trades.unit, startEquity, rule, limit);
+  const value = breaches / P;
+  const clopperPearson95 = clopperPearsonInterval(breaches, P, 0.95);
+  const upper = clopperPearsonUpperBound(breaches, P, STRICT_CONFIDENCE);
+  const gatedValue = options.strict ? upper : value;
+  const details: MonteCarloDetails = {
+    method: options.method,
+    unit: trades.unit,
+    paths: P,
+    horizon,
+    blockLength,
+    breach: { rule, limit },
+    startEquity,
+    breaches,
+    clopperPearson95,
+    clopperPearson95UpperOneSided: upper,
+    maxDrawdownQuantiles: quantiles(maxDrawdown),
+    finalEquityQuantiles: quantiles(finalEquity),
+    originalSequence: { breached: original.breached, maxDrawdown: original.maxDrawdown, finalEquity: original.finalEquity },
+    shardSize,
+    shards,
+    generator: GENERATOR,
+  };
+  if (!Number.isFinite(original.finalEquity)) {
+    throw inputError('E_NON_FINITE', { file: trades.file }, 'the original trade sequence overflowed float64 when compounded');
+  }
+  return {
+    gate: 'monteCarlo',
+    enabled: true,
+    value,
+    gatedValue,
+    gatedOn: options.strict ? 'clopperPearson95Upper' : 'point',
+    threshold: options.threshold,
+    comparison: '<',
+    pass: compare(gatedValue, '<', options.threshold),
+    reason: null,
+    details: details as unknown as Record<string, unknown>,
+    warnings,
+  };
+}

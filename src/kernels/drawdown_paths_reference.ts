@@ -1,0 +1,110 @@
+/**
+ * Plain reference twin of `monteCarloShard` (SPEC 2.4): the same shard, written as the
+ * obvious loops with seedrandom's `tychei` closure called once per draw. It is slow and
+ * exists so the parity test can prove the fast kernel's inlined generator, cached levels
+ * and specialised loops change nothing.
+ *
+ * Resampling draws (one int32 per draw, index = floor(u32 x m / 2^32)):
+ *   iid:         H uniform indices.
+ *   stationary:  first index uniform; then per step two draws, u and a fresh uniform
+ *                index: the fresh index if u32 / 2^32 < 1 / b, else previous + 1 (mod n).
+ *   permutation: forward Fisher-Yates on the original order: step h swaps h with
+ *                h + uniform(n - h).
+ * Equity walk: `walkEquityPath` below, the literal SPEC rules.
+ *
+ * O(paths x horizon) time, O(horizon) extra memory.
+ */
+import seedrandom from 'seedrandom';
+import { shardSeedString, uniformIndex, INV_2_32 } from '../engine/seed.js';
+import type { TradeUnit } from '../io/types.js';
+import type { BreachRuleName, MonteCarloShardTask, MonteCarloShardResult } from './drawdown_paths.js';
+
+export interface PathOutcome {
+  breached: boolean;
+  /** max over steps of (peak - equity) / peak, peak including the start. */
+  maxDrawdown: number;
+  finalEquity: number;
+}
+
+/**
+ * Walk one equity path over `values[order[0]], values[order[1]], ...` (SPEC 2.4):
+ * `return` compounds (equity = max(0, equity x (1 + r))), `pnl` adds; the peak includes
+ * the start. Breach when (peak - equity) / peak >= limit (drawdown: equity <= (1 - limit)
+ * x peak), equity <= start x (1 - limit) (static) or peak - equity >= limit (trailing:
+ * equity <= peak - limit); a path breaches at most once. O(length).
+ */
+export function walkEquityPath(
+  values: ArrayLike<number>,
+  order: ArrayLike<number>,
+  unit: TradeUnit,
+  startEquity: number,
+  rule: BreachRuleName,
+  limit: number,
+): PathOutcome {
+  let equity = startEquity;
+  let peak = startEquity;
+  let maxDrawdown = 0;
+  let breached = false;
+  for (let h = 0; h < order.length; h++) {
+    const x = values[order[h]];
+    equity = unit === 'return' ? Math.max(0, equity * (1 + x)) : equity + x;
+    if (equity > peak) peak = equity;
+    const drawdown = (peak - equity) / peak;
+    if (drawdown > maxDrawdown) maxDrawdown = drawdown;
+    if (!breached) {
+      if (rule === 'drawdown') breached = drawdown >= limit;
+      else if (rule === 'static') breached = equity <= startEquity * (1 - limit);
+      else breached = peak - equity >= limit;
+    }
+  }
+  return { breached, maxDrawdown, finalEquity: equity };
+}
+
+/** The trade indices of one resampled path, drawn from `next` (a seedrandom int32 source). */
+export function resamplePathIndices(
+  next: () => number,
+  method: MonteCarloShardTask['method'],
+  n: number,
+  horizon: number,
+  blockLength: number,
+): Int32Array {
+  if (method === 'permutation') {
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    for (let h = 0; h < n; h++) {
+      const j = h + uniformIndex(next(), n - h);
+      const t = order[j];
+      order[j] = order[h];
+      order[h] = t;
+    }
+    return order;
+  }
+  const order = new Int32Array(horizon);
+  order[0] = uniformIndex(next(), n);
+  for (let h = 1; h < horizon; h++) {
+    if (method === 'iid') {
+      order[h] = uniformIndex(next(), n);
+    } else {
+      const u = (next() >>> 0) * INV_2_32;
+      const fresh = uniformIndex(next(), n);
+      order[h] = u < 1 / blockLength ? fresh : (order[h - 1] + 1) % n;
+    }
+  }
+  return order;
+}
+
+export function monteCarloShardReference(task: MonteCarloShardTask): MonteCarloShardResult {
+  const values = new Float64Array(task.trades, 0, task.n);
+  const prng = seedrandom.tychei(shardSeedString(task.runSeed, 'monteCarlo', task.shardIndex));
+  const next = (): number => prng.int32();
+  const maxDrawdown = new Float64Array(task.paths);
+  const finalEquity = new Float64Array(task.paths);
+  let breaches = 0;
+  for (let p = 0; p < task.paths; p++) {
+    const order = resamplePathIndices(next, task.method, task.n, task.horizon, task.blockLength);
+    const out = walkEquityPath(values, order, task.unit, task.startEquity, task.rule, task.limit);
+    if (out.breached) breaches++;
+    maxDrawdown[p] = out.maxDrawdown;
+    finalEquity[p] = out.finalEquity;
+  }
+  return { shardIndex: task.shardIndex, breaches, maxDrawdown, finalEquity };
+}
