@@ -6,8 +6,10 @@
  *
  * Resampling draws (one int32 per draw, index = floor(u32 x m / 2^32)):
  *   iid:         H uniform indices.
- *   stationary:  first index uniform; then per step two draws, u and a fresh uniform
- *                index: the fresh index if u32 / 2^32 < 1 / b, else previous + 1 (mod n).
+ *   stationary:  first index uniform; then one draw u32 per step: a restart when
+ *                u32 < R = 2^32 / b (probability 1 / b), taking the fresh index
+ *                floor(u32 x (n / R)) (u32 is uniform on [0, R) given a restart), else
+ *                previous + 1 (mod n).
  *   permutation: forward Fisher-Yates on the original order: step h swaps h with
  *                h + uniform(n - h).
  * Equity walk: `walkEquityPath` below, the literal SPEC rules.
@@ -84,9 +86,9 @@ export function resamplePathIndices(
     if (method === 'iid') {
       order[h] = uniformIndex(next(), n);
     } else {
-      const u = (next() >>> 0) * INV_2_32;
-      const fresh = uniformIndex(next(), n);
-      order[h] = u < 1 / blockLength ? fresh : (order[h - 1] + 1) % n;
+      const u = next() >>> 0;
+      const restartBelow = (1 / blockLength) * 4294967296;
+      order[h] = u < restartBelow ? Math.floor(u * (n / restartBelow)) : (order[h - 1] + 1) % n;
     }
   }
   return order;
