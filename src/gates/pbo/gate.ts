@@ -1,0 +1,359 @@
+/**
+ * PBO gate: probability of backtest overfitting by combinatorially symmetric cross-validation
+ * (Bailey, Borwein, Lopez de Prado & Zhu, "The Probability of Backtest Overfitting",
+ * J. Computational Finance 20(4), 2017; SPEC 2.3).
+ *
+ * Rows are cut into S contiguous blocks of L = T/S rows (truncate 'oldest' drops the oldest
+ * T mod S rows first). For every combination c of S/2 blocks, in the lexicographic order of
+ * itertools.combinations(range(S), S/2): R = metric on c's blocks (in sample), Rbar =
+ * metric on the others; n* = first argmax of R; rank of Rbar[n*] among Rbar ascending,
+ * ties averaged; w = rank / (N + 1) (the paper's and pypbo's convention; R's `pbo` divides
+ * by N); lambda = ln(w / (1 - w)); PBO = #{lambda <= 0} / #combinations.
+ *
+ * The work is sharded over complementary pairs of combinations (src/kernels/cscv.ts); the
+ * gate validates, builds the block moments once, merges the shards in shard order into
+ * arrays indexed by lexicographic rank and derives every reported number from them in that
+ * order, so the result is byte-identical for any worker count.
+ *
+ * Cost: O(T x N) setup + O(C x N) kernel work (C combinations evaluated) + O(C + bins) merge.
+ */
+import { inputError } from '../../errors.js';
+import { SHARD_SIZES } from '../../config/defaults.js';
+import { GENERATOR, shardRngState, shardSeedString, tycheiNext } from '../../engine/seed.js';
+import type { ReturnsMatrix } from '../../io/types.js';
+import type { GateContext } from '../context.js';
+import { compare, type GateResult } from '../types.js';
+import type { PboOptions } from './options.js';
+import { binomial, lexRank, maskToBlocks } from '../../kernels/combinations.js';
+import { computeBlockMoments, gridBinIndex, type PboShardResult, type PboShardTask } from '../../kernels/cscv.js';
+
+/** Bins of the fixed grid on which the pooled and selected OOS distributions are compared. */
+export const DOMINANCE_GRID_BINS = 1000;
+
+export interface PboExtra {
+  /** Include every combination's nStar, oosRank and logit (lexicographic order). */
+  logits?: boolean;
+}
+
+interface Layout {
+  rowOffset: number;
+  L: number;
+}
+
+/** Validates S, T and N; returns the used row range. O(1). */
+function validate(returns: ReturnsMatrix, options: PboOptions): Layout {
+  const { T, N, file } = returns;
+  const S = options.S;
+  if (!Number.isInteger(S) || S < 2 || S % 2 !== 0 || S > 32) {
+    throw inputError('E_PBO_INPUT', { file }, `PBO needs an even number of blocks S between 2 and 32, got S = ${S}`);
+  }
+  if (N < 2) throw inputError('E_PBO_INPUT', { file }, `PBO needs at least 2 strategy columns, got N = ${N}`);
+  const extra = T % S;
+  if (extra !== 0 && options.truncate !== 'oldest') {
+    throw inputError('E_PBO_INPUT', { file }, `T = ${T} rows is not a multiple of S = ${S}; truncate 'oldest' would drop the oldest ${extra} row${extra === 1 ? '' : 's'}`);
+  }
+  const L = Math.floor(T / S);
+  if (L < 2) throw inputError('E_PBO_INPUT', { file }, `T / S = ${T} / ${S} leaves ${L} row${L === 1 ? '' : 's'} per block; PBO needs at least 2`);
+  return { rowOffset: extra, L };
+}
+
+/**
+ * Rejects non-finite values in the used rows (naming file, line and column, first in row
+ * order), then finds the first (lowest column, then lowest lexicographic rank) combination with a half on which
+ * the metric is undefined: Sharpe when the half is constant, Sortino when it has no negative
+ * return. A half is constant exactly when all its blocks are constant with one common value,
+ * so per column, for each group G of such blocks with |G| >= S/2, the lexicographically first
+ * offending combinations are G's first S/2 blocks (IS half inside G) and comp(G) plus G's
+ * smallest blocks (OOS half inside G). O(T x N + N x S^2), one row-major pass.
+ */
+function checkValues(returns: ReturnsMatrix, S: number, lay: Layout, metric: PboOptions['metric']): void {
+  const { N, data } = returns;
+  const k = S / 2;
+  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  // Per block and column: min, max and whether a negative return occurs, in one row-major pass.
+  const lo = new Float64Array(S * N).fill(Infinity), hi = new Float64Array(S * N).fill(-Infinity);
+  const neg = new Uint8Array(S * N);
+  for (let b = 0; b < S; b++) {
+    const o = b * N;
+    for (let t = lay.rowOffset + b * lay.L; t < lay.rowOffset + (b + 1) * lay.L; t++) {
+      const base = t * N;
+      for (let n = 0; n < N; n++) {
+        const x = data[base + n];
+        if (!Number.isFinite(x)) {
+          throw inputError('E_NON_FINITE', { file: returns.file, row: t + 2, column: returns.columns[n] }, `value ${x} is not finite`);
+        }
+        if (x < lo[o + n]) lo[o + n] = x;
+        if (x > hi[o + n]) hi[o + n] = x;
+        if (x < 0) neg[o + n] = 1;
+      }
+    }
+  }
+  if (metric === 'mean') return;
+  for (let n = 0; n < N; n++) {
+    const groups = new Map<number, number[]>();
+    for (let b = 0; b < S; b++) {
+      const i = b * N + n;
+      const key = metric === 'sharpe' ? (lo[i] === hi[i] ? lo[i] : NaN) : neg[i] ? NaN : 0;
+      if (Number.isNaN(key)) continue;
+      const g = groups.get(key);
+      if (g) g.push(b);
+      else groups.set(key, [b]);
+    }
+    let best: { rank: number; mask: number; half: 'in-sample' | 'out-of-sample' } | null = null;
+    for (const g of groups.values()) {
+      if (g.length < k) continue;
+      let m1 = 0;
+      for (let i = 0; i < k; i++) m1 |= 1 << g[i];
+      let m2 = (~g.reduce((m, b) => m | (1 << b), 0) & full) >>> 0;
+      for (let i = 0, need = k - (S - g.length); i < need; i++) m2 |= 1 << g[i];
+      for (const [mask, half] of [[m1 >>> 0, 'in-sample'], [m2 >>> 0, 'out-of-sample']] as const) {
+        const rank = lexRank(mask, S, k);
+        if (best === null || rank < best.rank) best = { rank, mask, half };
+      }
+    }
+    if (best !== null) {
+      const is = maskToBlocks(best.mask, S).join(',');
+      const oos = maskToBlocks((~best.mask & full) >>> 0, S).join(',');
+      const what = metric === 'sharpe' ? 'standard deviation is 0' : 'there is no negative return (downside deviation 0)';
+      const undefinedMetric = metric === 'sharpe' ? 'Sharpe' : 'Sortino';
+      throw inputError(
+        'E_PBO_ZERO_VARIANCE',
+        { file: returns.file, column: returns.columns[n] },
+        `${what} on the ${best.half} half of combination ${best.rank} (IS blocks {${is}}, OOS blocks {${oos}}): ${undefinedMetric} ratio undefined`,
+      );
+    }
+  }
+}
+
+/**
+ * Range of the dominance grid, from the data: min and max over columns and single blocks of
+ * the metric on that block (block metrics scatter wider than half metrics, so they usually
+ * bracket every OOS value; values outside land in the end bins and the exact extremes are
+ * tracked). O(S x N).
+ */
+function dominanceRange(moments: Float64Array, S: number, N: number, L: number, metric: PboOptions['metric']): [number, number] {
+  const SN = S * N;
+  let lo = Infinity, hi = -Infinity;
+  for (let b = 0; b < S; b++) {
+    for (let n = 0; n < N; n++) {
+      const i = b * N + n;
+      const d1 = moments[N + i], d2 = moments[N + SN + i], ng = moments[N + 2 * SN + i], nc = moments[N + 3 * SN + i];
+      const mean = moments[n] + d1 / L;
+      let v = mean;
+      if (metric === 'sharpe') {
+        const ss = d2 - (d1 * d1) / L;
+        v = ss > 0 ? mean / Math.sqrt(ss / (L - 1)) : NaN;
+      } else if (metric === 'sortino') {
+        v = nc > 0 ? mean / Math.sqrt(ng / L) : NaN;
+      }
+      if (Number.isFinite(v)) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+  }
+  if (!(hi > lo)) {
+    const c = Number.isFinite(lo) ? lo : 0;
+    const pad = c !== 0 ? Math.abs(c) : 1;
+    return [c - pad, c + pad];
+  }
+  return [lo, hi];
+}
+
+/** A uniform double in [0, 1) with 53 random bits from two tychei draws (as seedrandom's double()). */
+function uniform53(state: Int32Array): number {
+  const a = tycheiNext(state) >>> 5;
+  const b = tycheiNext(state) >>> 6;
+  return (a * 67108864 + b) / 9007199254740992;
+}
+
+/**
+ * m distinct pair positions out of P, sorted: Floyd's algorithm (Bentley & Floyd, CACM 1987),
+ * O(m) draws and expected O(m) set operations, plus an O(m log m) sort.
+ */
+function samplePairs(P: number, m: number, seed: number): number[] {
+  const state = shardRngState(seed, 'pbo', 0);
+  const chosen = new Set<number>();
+  for (let j = P - m; j < P; j++) {
+    const t = Math.floor(uniform53(state) * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
+  }
+  return Array.from(chosen).sort((x, y) => x - y);
+}
+
+function disabled(options: PboOptions): GateResult {
+  return {
+    gate: 'pbo', enabled: false, value: null, gatedValue: null, gatedOn: 'point', threshold: options.threshold,
+    comparison: '<', pass: true, reason: 'DISABLED', details: {}, warnings: [],
+  };
+}
+
+export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: GateContext, extra: PboExtra = {}): Promise<GateResult> {
+  if (!options.enabled) return disabled(options);
+  const { N } = returns;
+  const S = options.S;
+  const k = S / 2;
+  const lay = validate(returns, options);
+  checkValues(returns, S, lay, options.metric);
+
+  const momentsBuffer = computeBlockMoments(returns.data, N, lay.rowOffset, S, lay.L, options.metric === 'sortino');
+  const moments = new Float64Array(momentsBuffer);
+  const [gridLo, gridHi] = dominanceRange(moments, S, N, lay.L, options.metric);
+  const B = DOMINANCE_GRID_BINS;
+  const gridInvWidth = B / (gridHi - gridLo);
+
+  const total = binomial(S, k);
+  const P = total / 2;
+  const sampled = total > options.maxCombinations;
+  const pairsPerShard = SHARD_SIZES.pboCombinations / 2;
+  const sample = sampled ? samplePairs(P, Math.max(1, Math.floor(options.maxCombinations / 2)), ctx.seed) : null;
+  const pairTotal = sample ? sample.length : P;
+
+  const tasks: PboShardTask[] = [];
+  for (let start = 0, s = 0; start < pairTotal; start += pairsPerShard, s++) {
+    const count = Math.min(pairsPerShard, pairTotal - start);
+    tasks.push({
+      kind: 'pbo', shardIndex: s, returns: returns.buffer, moments: momentsBuffer, T: returns.T, N,
+      rowOffset: lay.rowOffset, S, blockRows: lay.L, metric: options.metric,
+      pairStart: sample ? 0 : start, pairCount: count, pairs: sample ? sample.slice(start, start + count) : null,
+      gridLo, gridInvWidth, gridBins: B,
+    });
+  }
+  const shards = await ctx.executor.run<PboShardResult>(tasks);
+
+  // Merge in shard order; place each combination at its position in lexicographic order.
+  const C = 2 * pairTotal;
+  const ranks = new Float64Array(C);
+  let c = 0;
+  for (const r of shards) for (let i = 0; i < r.rank.length; i++) ranks[c++] = r.rank[i];
+  const order = Array.from({ length: C }, (_, i) => i).sort((a, b) => ranks[a] - ranks[b]);
+  const slot = new Int32Array(C); // merged index -> lexicographic position
+  order.forEach((src, pos) => { slot[src] = pos; });
+  const nStar = new Array<number>(C), oosRank = new Array<number>(C), logit = new Array<number>(C);
+  const isM = new Float64Array(C), oosM = new Float64Array(C);
+  const lexRanks = new Array<number>(C);
+  const poolCounts = new Float64Array(B);
+  let poolMin = gridLo, poolMax = gridHi;
+  c = 0;
+  for (const r of shards) {
+    for (let i = 0; i < r.rank.length; i++, c++) {
+      const pos = slot[c];
+      lexRanks[pos] = r.rank[i];
+      nStar[pos] = r.nStar[i];
+      oosRank[pos] = r.oosRank[i];
+      isM[pos] = r.isMetric[i];
+      oosM[pos] = r.oosMetric[i];
+    }
+    for (let b = 0; b < B; b++) poolCounts[b] += r.poolCounts[b];
+    if (r.poolMin < poolMin) poolMin = r.poolMin;
+    if (r.poolMax > poolMax) poolMax = r.poolMax;
+  }
+
+  // Logits, PBO, histogram, probability of loss.
+  const lnN = Math.log(N);
+  const bins = options.histogramBins;
+  const histWidth = (2 * lnN) / bins;
+  const histCounts = new Array<number>(bins).fill(0);
+  let overfit = 0, losses = 0;
+  for (let i = 0; i < C; i++) {
+    const w = oosRank[i] / (N + 1);
+    const lambda = Math.log(w / (1 - w));
+    logit[i] = lambda;
+    if (lambda <= 0) overfit++;
+    if (oosM[i] < 0) losses++;
+    histCounts[Math.min(bins - 1, Math.max(0, Math.floor((lambda + lnN) / histWidth)))]++;
+  }
+  const pbo = overfit / C;
+  const histEdges = Array.from({ length: bins + 1 }, (_, j) => (j === bins ? lnN : -lnN + j * histWidth));
+
+  const details: Record<string, unknown> = {
+    S,
+    blockSize: lay.L,
+    truncatedRows: lay.rowOffset,
+    combinations: C,
+    combinationsTotal: total,
+    sampled,
+    ...(sampled
+      ? { sampling: { method: 'complementary pairs drawn without replacement (Floyd)', pairs: pairTotal, seed: ctx.seed, generator: GENERATOR, stream: shardSeedString(ctx.seed, 'pbo', 0) } }
+      : {}),
+    metric: options.metric,
+    rankConvention: 'w = rank / (N + 1)',
+    logitHistogram: { bins, range: [-lnN, lnN], edges: histEdges, counts: histCounts },
+    degradation: degradation(isM, oosM),
+    probabilityOfLoss: losses / C,
+    dominance: dominance(oosM, poolCounts, N, gridLo, gridHi, gridInvWidth, poolMin, poolMax),
+    shardSize: SHARD_SIZES.pboCombinations,
+    shards: tasks.length,
+  };
+  if (extra.logits) {
+    details.perCombination = sampled ? { rank: lexRanks, nStar, oosRank, logit } : { nStar, oosRank, logit };
+  }
+  const warnings: string[] = [];
+  if (sampled) warnings.push(`PBO estimated on ${C} of ${total} combinations sampled without replacement (seed ${ctx.seed})`);
+  if (lay.rowOffset > 0) warnings.push(`dropped the oldest ${lay.rowOffset} row${lay.rowOffset === 1 ? '' : 's'} so that S = ${S} blocks are equal`);
+  return {
+    gate: 'pbo', enabled: true, value: pbo, gatedValue: pbo, gatedOn: 'point', threshold: options.threshold,
+    comparison: '<', pass: compare(pbo, '<', options.threshold), reason: null, details, warnings,
+  };
+}
+
+/**
+ * Performance degradation: OLS of the selected column's OOS metric on its IS metric over
+ * the combinations (two-pass sums in lexicographic order). slope = Sxy / Sxx, intercept =
+ * mean(y) - slope x mean(x), r2 = Sxy^2 / (Sxx Syy). A zero Sxx (or Syy for r2) leaves the
+ * quantity null rather than NaN. O(C).
+ */
+export function degradation(x: Float64Array, y: Float64Array): { slope: number | null; intercept: number | null; r2: number | null } {
+  const n = x.length;
+  let mx = 0, my = 0;
+  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
+  mx /= n; my /= n;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx, dy = y[i] - my;
+    sxx += dx * dx; sxy += dx * dy; syy += dy * dy;
+  }
+  if (!(sxx > 0)) return { slope: null, intercept: null, r2: null };
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx, r2: syy > 0 ? (sxy * sxy) / (sxx * syy) : null };
+}
+
+/**
+ * Stochastic dominance of the selected strategies' OOS metric (F_opt: Rbar[n*] over the
+ * combinations) over the pooled OOS metric (F_all: Rbar of every column in every
+ * combination), as in the paper's section on dominance. Both distributions are counted on
+ * one fixed grid: DOMINANCE_GRID_BINS equal bins over [lo, hi] (the range of single-block
+ * metrics), values outside clamped into the end bins, with the exact extremes kept. The
+ * CDFs are exact at the points x_0 = min(lo, smallest value) (F = 0), the interior bin
+ * edges x_j = lo + j (hi - lo) / bins (F = share of values below x_j), and x_bins =
+ * max(hi, largest value) (F = 1).
+ *   firstOrder:  F_opt(x_j) <= F_all(x_j) at every point (selection never worse OOS).
+ *   secondOrder: I(x_j) = integral from x_0 to x_j of (F_all - F_opt), by the trapezoid rule
+ *                between points, is >= 0 at every point; minIntegral = min_j I(x_j) and
+ *                minIntegralAt = that x_j.
+ * O(C + bins).
+ */
+export function dominance(
+  opt: Float64Array, poolCounts: Float64Array, N: number, lo: number, hi: number, invWidth: number, poolMin: number, poolMax: number,
+): { grid: { bins: number; lo: number; hi: number }; firstOrder: boolean; secondOrder: boolean; minIntegral: number; minIntegralAt: number } {
+  const B = poolCounts.length;
+  const C = opt.length;
+  const optCounts = new Float64Array(B);
+  for (let i = 0; i < C; i++) optCounts[gridBinIndex(opt[i], lo, invWidth, B)]++;
+  const poolTotal = C * N;
+  let cumAll = 0, cumOpt = 0;
+  let first = true;
+  let integral = 0, minIntegral = 0, minAt = Math.min(lo, poolMin);
+  let prevX = Math.min(lo, poolMin), prevD = 0;
+  for (let j = 1; j <= B; j++) {
+    cumAll += poolCounts[j - 1];
+    cumOpt += optCounts[j - 1];
+    const x = j === B ? Math.max(hi, poolMax) : lo + (j * (hi - lo)) / B;
+    const d = j === B ? 0 : cumAll / poolTotal - cumOpt / C;
+    if (cumOpt * N > cumAll) first = false; // F_opt > F_all, compared on exact integer counts
+    integral += ((x - prevX) * (prevD + d)) / 2;
+    if (integral < minIntegral) { minIntegral = integral; minAt = x; }
+    prevX = x; prevD = d;
+  }
+  return { grid: { bins: B, lo, hi }, firstOrder: first, secondOrder: minIntegral >= 0, minIntegral, minIntegralAt: minAt };
+}
