@@ -11,33 +11,16 @@
  *      run relative to the matrix size (target < 4x), sampled every 10 ms on the main thread.
  * Throughput unit: combinations x strategies per second.
  */
-import { Bench } from 'tinybench';
-import seedrandom from 'seedrandom';
 import type { BenchOptions, BenchSection } from './types.js';
-import { makeReturnsMatrix, type ReturnsMatrix } from '../src/io/types.js';
 import { pboGate } from '../src/gates/pbo/gate.js';
 import { pboOptionsSchema } from '../src/gates/pbo/options.js';
 import { cscvReference } from '../src/kernels/cscv_reference.js';
 import { binomial } from '../src/kernels/combinations.js';
 import { InProcessExecutor, createExecutor, type ShardExecutor } from '../src/engine/executor.js';
+import { benchMatrix, medianMs } from './util.js';
 
-function benchMatrix(T: number, N: number, seed: string): ReturnsMatrix {
-  const rng = seedrandom(seed);
-  const flat = new Float64Array(T * N);
-  const drift = Array.from({ length: N }, () => (rng() - 0.45) * 0.002);
-  const scale = Array.from({ length: N }, () => 0.005 + rng() * 0.02);
-  for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) flat[t * N + n] = drift[n] + scale[n] * (rng() + rng() - 1);
-  return makeReturnsMatrix(flat, { T, N });
-}
+const medianMsW = (name: string, fn: () => unknown, time: number, iterations: number) => medianMs(name, fn, time, iterations, iterations > 3 ? 2 : 1);
 
-async function medianMs(name: string, fn: () => unknown, time: number, iterations: number): Promise<number> {
-  const bench = new Bench({ name, time, iterations, warmupIterations: iterations > 3 ? 2 : 1, throws: true });
-  bench.add(name, fn);
-  await bench.run();
-  const r = bench.tasks[0].result;
-  if (r.state !== 'completed') throw new Error(`bench task ${name} did not complete (${r.state})`);
-  return r.latency.p50;
-}
 
 /** Runs fn while sampling RSS every 10 ms; returns the peak RSS seen (bytes). */
 async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peak: number }> {
@@ -68,8 +51,8 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
   subset.forEach((r, i) => {
     if (per.nStar[r] !== ref.nStar[i] || per.oosRank[r] !== ref.oosRank[i]) throw new Error(`pbo bench: fast and reference disagree at combination ${r}`);
   });
-  const fastMs = await medianMs('fast gate, in-process', () => pboGate(m1, o1, inProcess), opts.quick ? 500 : 3_000, 5);
-  const refSubsetMs = await medianMs('reference kernel, subset', () => cscvReference(layout, subset), 0, opts.quick ? 2 : 3);
+  const fastMs = await medianMsW('fast gate, in-process', () => pboGate(m1, o1, inProcess), opts.quick ? 500 : 3_000, 5);
+  const refSubsetMs = await medianMsW('reference kernel, subset', () => cscvReference(layout, subset), 0, opts.quick ? 2 : 3);
   const refPerComb = refSubsetMs / subset.length;
   const refAllMs = refPerComb * C1;
   const speedup = refAllMs / fastMs;
@@ -93,7 +76,7 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
       if (baselineJson === null) baselineJson = first;
       else if (first !== baselineJson) throw new Error(`${workers} workers gave a different report`);
       const before = process.memoryUsage.rss();
-      const { value: ms, peak } = await peakRss(() => medianMs(`${workers} workers`, () => pboGate(m2, o2, ctx), 0, 2));
+      const { value: ms, peak } = await peakRss(() => medianMsW(`${workers} workers`, () => pboGate(m2, o2, ctx), 0, 2));
       scaling.push({ workers, ms, throughput: (C2 * N2) / (ms / 1000), peakRssGrowthBytes: peak - before, peakOverMatrix: (peak - before) / matrixBytes });
     } catch (e) {
       scaling.push({ workers, ms: null, throughput: null, error: e instanceof Error ? e.message : String(e) });

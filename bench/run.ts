@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only mc,pbo,wf,batch]`: runs every gate's tinybench suite
+ * `npm run bench [-- --quick] [-- --only mc,pbo,wf,batch,cli]`: runs every gate's tinybench suite
  * in one process and writes bench/RESULTS.md and bench/results.json. Timings live here and
  * only here, never in unit tests. The machines here are small and noisy: read the ratios
  * (fast vs naive measured in the same run, N workers vs 1), not the absolute times.
@@ -16,6 +16,7 @@ const SUITES: Record<string, string> = {
   pbo: './pbo.bench.js',
   wf: './walk_forward.bench.js',
   batch: './batch.bench.js',
+  cli: './cli.bench.js',
 };
 
 async function main(): Promise<void> {

@@ -4,41 +4,22 @@
  * brute-force reference (slice rows, recompute every column per fold) in the same run; the
  * issue asks for at least 20x. Then folds/s over the bench's worker counts.
  */
-import { Bench } from 'tinybench';
-import seedrandom from 'seedrandom';
 import type { BenchOptions, BenchSection } from './types.js';
-import { makeReturnsMatrix, type ReturnsMatrix } from '../src/io/types.js';
 import { walkForwardGate, type WalkForwardDetails } from '../src/gates/walk_forward/gate.js';
 import { walkForwardOptionsSchema } from '../src/gates/walk_forward/options.js';
 import { walkForwardReference } from '../src/kernels/walk_forward_reference.js';
 import { InProcessExecutor, createExecutor, type ShardExecutor } from '../src/engine/executor.js';
+import { benchMatrix, medianMs } from './util.js';
 
-/** Returns with per-column drift and scale, from a seeded generator (same matrix every run). */
-function benchMatrix(T: number, N: number): ReturnsMatrix {
-  const rng = seedrandom('bench/walk-forward');
-  const flat = new Float64Array(T * N);
-  const drift = Array.from({ length: N }, () => (rng() - 0.45) * 0.002);
-  const scale = Array.from({ length: N }, () => 0.005 + rng() * 0.02);
-  for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) flat[t * N + n] = drift[n] + scale[n] * (rng() + rng() - 1);
-  return makeReturnsMatrix(flat, { T, N });
-}
+const medianMsW = (name: string, fn: () => unknown, time: number, iterations: number) => medianMs(name, fn, time, iterations, iterations > 5 ? 5 : 1);
 
-/** Median latency in ms of `fn` under tinybench (the median: the bench machine is shared and noisy). */
-async function medianMs(name: string, fn: () => unknown, time: number, iterations: number): Promise<number> {
-  const bench = new Bench({ name, time, iterations, warmupIterations: iterations > 5 ? 5 : 1, throws: true });
-  bench.add(name, fn);
-  await bench.run();
-  const r = bench.tasks[0].result;
-  if (r.state !== 'completed') throw new Error(`bench task ${name} did not complete (${r.state})`);
-  return r.latency.p50;
-}
 
 export async function run(opts: BenchOptions): Promise<BenchSection> {
   const T = opts.quick ? 1_000 : 5_000;
   const N = opts.quick ? 300 : 1_000;
   const K = 10;
   const options = walkForwardOptionsSchema.parse({ folds: K });
-  const m = benchMatrix(T, N);
+  const m = benchMatrix(T, N, 'bench/walk-forward');
   const ppy = { periodsPerYear: 252 };
 
   // Same answer first: a benchmark of a wrong kernel is worthless.
@@ -49,8 +30,8 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
   const refSelected = ref.folds.map((f) => f.selectedIndex);
   if (fastSelected.join() !== refSelected.join()) throw new Error(`walk-forward bench: fast ${fastSelected} != reference ${refSelected}`);
 
-  const fastMs = await medianMs('fast, in-process', () => walkForwardGate(m, options, inProcess, ppy), opts.quick ? 300 : 1_500, 10);
-  const refMs = await medianMs('brute force', () => walkForwardReference(m, options), 0, opts.quick ? 3 : 5);
+  const fastMs = await medianMsW('fast, in-process', () => walkForwardGate(m, options, inProcess, ppy), opts.quick ? 300 : 1_500, 10);
+  const refMs = await medianMsW('brute force', () => walkForwardReference(m, options), 0, opts.quick ? 3 : 5);
   const speedup = refMs / fastMs;
 
   const scaling: { workers: number; ms: number | null; foldsPerSecond: number | null; error?: string }[] = [];
@@ -61,7 +42,7 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
       const ctx = { executor, seed: 42 };
       const pooled = await walkForwardGate(m, options, ctx, ppy); // also starts the threads
       if (JSON.stringify(pooled) !== JSON.stringify(fastResult)) throw new Error(`${workers} workers gave a different report`);
-      const ms = await medianMs(`${workers} workers`, () => walkForwardGate(m, options, ctx, ppy), opts.quick ? 300 : 1_500, 10);
+      const ms = await medianMsW(`${workers} workers`, () => walkForwardGate(m, options, ctx, ppy), opts.quick ? 300 : 1_500, 10);
       scaling.push({ workers, ms, foldsPerSecond: (K * 1000) / ms });
     } catch (e) {
       scaling.push({ workers, ms: null, foldsPerSecond: null, error: e instanceof Error ? e.message : String(e) });
