@@ -226,9 +226,18 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
   const ranks = new Float64Array(C);
   let c = 0;
   for (const r of shards) for (let i = 0; i < r.rank.length; i++) ranks[c++] = r.rank[i];
-  const order = Array.from({ length: C }, (_, i) => i).sort((a, b) => ranks[a] - ranks[b]);
-  const slot = new Int32Array(C); // merged index -> lexicographic position
-  order.forEach((src, pos) => { slot[src] = pos; });
+  // merged index -> lexicographic position. Without sampling the ranks are exactly 0..C-1,
+  // so a rank is its own position (O(C)); a sample is ordered by a native numeric sort of
+  // rank x C + merged index (exact: C(32, 16) x 2e6 < 2^53), not a comparator sort.
+  const slot = new Int32Array(C);
+  if (!sampled) {
+    for (let i = 0; i < C; i++) slot[i] = ranks[i];
+  } else {
+    const packed = new Float64Array(C);
+    for (let i = 0; i < C; i++) packed[i] = ranks[i] * C + i;
+    packed.sort();
+    for (let pos = 0; pos < C; pos++) slot[packed[pos] % C] = pos;
+  }
   const nStar = new Array<number>(C), oosRank = new Array<number>(C), logit = new Array<number>(C);
   const isM = new Float64Array(C), oosM = new Float64Array(C);
   const lexRanks = new Array<number>(C);
