@@ -152,9 +152,12 @@ export function registerGateCommands(program: Command): void {
       });
       const seed = parseSeed(s('seed'), DEFAULTS.seed);
       const workers = resolveWorkers(s('workers'));
-      const { matrix } = readReturnsCsv(file, { minColumns: 2 });
-      timings.mark('load');
-      const result = await withExecutor(workers, (executor) => pboGate(matrix, opts, { executor, seed }, { logits: f.logits === true }));
+      // The pool starts first, so its threads load while this thread parses the CSV.
+      const result = await withExecutor(workers, (executor) => {
+        const { matrix } = readReturnsCsv(file, { minColumns: 2 });
+        timings.mark('load');
+        return pboGate(matrix, opts, { executor, seed }, { logits: f.logits === true });
+      });
       timings.mark('gate');
       finish(result, s('json'), timings, f.timings === true);
     });
@@ -190,9 +193,11 @@ export function registerGateCommands(program: Command): void {
       const ppy = parseNumberOption('--periods-per-year', s('periodsPerYear')) ?? 252;
       if (!(ppy > 0)) throw usageError(`option --periods-per-year: ${ppy} must be > 0`);
       const workers = resolveWorkers(s('workers'));
-      const { matrix } = readReturnsCsv(file, { minColumns: 1 });
-      timings.mark('load');
-      const result = await withExecutor(workers, (executor) => walkForwardGate(matrix, opts, { executor, seed: DEFAULTS.seed }, { periodsPerYear: ppy }));
+      const result = await withExecutor(workers, (executor) => {
+        const { matrix } = readReturnsCsv(file, { minColumns: 1 });
+        timings.mark('load');
+        return walkForwardGate(matrix, opts, { executor, seed: DEFAULTS.seed }, { periodsPerYear: ppy });
+      });
       timings.mark('gate');
       finish(result, s('json'), timings, f.timings === true);
     });

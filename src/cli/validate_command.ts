@@ -35,9 +35,12 @@ export function registerValidate(program: Command): void {
       const seed = parseSeed(flags.seed, DEFAULTS.seed);
       const workers = resolveWorkers(flags.workers);
       const champion = flags.against ? loadChampion(flags.against) : undefined;
-      const candidate = loadCandidate(bundle);
-      timings.mark('load');
-      const report = await withExecutor(workers, (executor) => validateCandidate(candidate, { seed, executor, policy, champion }));
+      // The pool starts first, so its threads load while this thread reads the bundle.
+      const report = await withExecutor(workers, (executor) => {
+        const candidate = loadCandidate(bundle);
+        timings.mark('load');
+        return validateCandidate(candidate, { seed, executor, policy, champion });
+      });
       timings.mark('gates');
       const json = reportJson(report);
       if (flags.json !== undefined) emitJson(flags.json, json);

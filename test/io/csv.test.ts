@@ -80,3 +80,23 @@ describe('trades.csv', () => {
     expect(trades.n).toBe(2);
   });
 });
+
+describe('returns.csv: the streaming path and the quoted path agree', () => {
+  it('same matrix, dates and columns whether or not the header is quoted', () => {
+    const rows = ['2020-01-01,0.01,-2.5e-3,7', '2020-01-02,-0,0.1234567890123456789,1e30', '2020-01-03,.5,5.,-0.000001'];
+    const plain = parseReturnsCsv('r.csv', buf(['date,a,b,c', ...rows].join('\r\n') + '\r\n\r\n'));
+    const quoted = parseReturnsCsv('r.csv', buf(['date,"a",b,c', ...rows].join('\n') + '\n'));
+    expect(Array.from(plain.data).map((x) => Object.is(x, -0) ? '-0' : x)).toEqual(Array.from(quoted.data).map((x) => Object.is(x, -0) ? '-0' : x));
+    expect(plain.dates).toEqual(quoted.dates);
+    expect(plain.columns).toEqual(['a', 'b', 'c']);
+    expect(plain.data[4]).toBe(0.12345678901234568);
+  });
+  it.each([
+    ['date,a,b\n2020-01-01,1,2,3\n2020-01-02,1,2\n', 'r.csv, line 2: expected 3 fields, found 4'],
+    ['date,a,b\n2020-01-01\n2020-01-02,1,2\n', 'r.csv, line 2: expected 3 fields, found 1'],
+    ['date,a,b\n2020-01-01,,2\n2020-01-02,1,2\n', "r.csv, line 2, column 'a': empty cell"],
+    ['date,a,b\n2020-01-01,1, 2 \n2020-01-02,0x1,2\n', "r.csv, line 3, column 'a': '0x1' is not a number"],
+  ])('streaming path messages: %j', (text, message) => {
+    expect(() => parseReturnsCsv('r.csv', buf(text))).toThrow(message);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode, GauntletError, inputError, internalError, optionError, toGauntletError, usageError, workerCrash } from '../src/errors.js';
+
+describe('errors module: one shape per kind', () => {
+  it('input errors name file, line and column in a fixed order and exit 2', () => {
+    const e = inputError('E_CSV_VALUE', { column: 'c1', row: 7, file: 'r.csv' }, "'x' is not a number");
+    expect(e.message).toBe("r.csv, line 7, column 'c1': 'x' is not a number");
+    expect(e.exitCode).toBe(ExitCode.badInput);
+    expect(e.code).toBe('E_CSV_VALUE');
+    expect(inputError('E_FILE_MISSING', { file: 'a.csv' }, 'file not found').message).toBe('a.csv: file not found');
+    expect(inputError('E_SCHEMA', {}, 'bad').message).toBe('bad');
+  });
+  it('usage and option errors exit 2', () => {
+    expect(usageError('option --x: nope')).toMatchObject({ code: 'E_USAGE', exitCode: 2, message: 'option --x: nope' });
+    expect(optionError('monteCarlo.paths', 'too few')).toMatchObject({ code: 'E_OPTION', exitCode: 2, message: 'option monteCarlo.paths: too few' });
+  });
+  it('internal errors and worker crashes exit 3', () => {
+    expect(internalError('boom')).toMatchObject({ code: 'E_INTERNAL', exitCode: 3, message: 'internal error: boom' });
+    expect(workerCrash('shard pbo#2: exited')).toMatchObject({ code: 'E_WORKER_CRASH', exitCode: 3, message: 'worker crashed: shard pbo#2: exited' });
+  });
+  it('normalises anything thrown: GauntletErrors kept, cloned ones rebuilt, the rest internal', () => {
+    const g = inputError('E_TRADE_VALUE', { file: 't.csv', row: 2 }, 'bad');
+    expect(toGauntletError(g)).toBe(g);
+    // What a structured clone across a thread boundary leaves of a GauntletError.
+    const cloned = structuredClone({ name: 'GauntletError', code: 'E_PBO_INPUT', message: 'x', exitCode: 2 });
+    const back = toGauntletError(cloned);
+    expect(back).toBeInstanceOf(GauntletError);
+    expect(back).toMatchObject({ code: 'E_PBO_INPUT', exitCode: 2 });
+    expect(toGauntletError(new TypeError('undefined is not a function'))).toMatchObject({ code: 'E_INTERNAL', exitCode: 3 });
+    expect(toGauntletError('weird')).toMatchObject({ code: 'E_INTERNAL', message: 'internal error: weird' });
+  });
+});
