@@ -22,7 +22,8 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
   const rows: { workers: number; seconds: number; perMinute: number; speedup: number; efficiency: number }[] = [];
   const memory: { candidates: number; rssMiB: number; heapUsedMiB: number }[] = [];
   try {
-    const bench = new Bench({ iterations: opts.quick ? 1 : 2, time: 0, warmup: false });
+    // One warm-up pass per pool: a fresh pool's threads run cold (unoptimised) code at first.
+    const bench = new Bench({ iterations: opts.quick ? 1 : 2, time: 0, warmup: true, warmupIterations: 1 });
     const pools = new Map<number, PoolExecutor>();
     for (const w of opts.workerCounts) {
       pools.set(w, new PoolExecutor(w));

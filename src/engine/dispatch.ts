@@ -3,6 +3,7 @@
  * call. Kernels throw GauntletErrors for bad input discovered mid-shard (e.g. a zero-variance
  * half in CSCV); they come back as a plain reply so code and exit code survive the thread hop.
  */
+import { isMainThread } from 'node:worker_threads';
 import { toGauntletError, type ErrorCode } from '../errors.js';
 import { monteCarloShard, type MonteCarloShardTask } from '../kernels/drawdown_paths.js';
 import { pboShard, type PboShardTask } from '../kernels/cscv.js';
@@ -29,7 +30,18 @@ export function runShard(task: ShardTask): unknown {
   }
 }
 
+/**
+ * Fault injection for the crash tests, never set in production: when
+ * GAUNTLET_FAULT_CRASH_SHARD is "<kind>:<shardIndex>:<n>", a shard of that kind and index
+ * whose input has n values (trades for monteCarlo) ends its worker thread mid-task, as an
+ * out-of-memory kill or a native fault would. Worker threads only: the main thread ignores it.
+ */
+const fault = isMainThread ? undefined : process.env.GAUNTLET_FAULT_CRASH_SHARD?.split(':');
+
 export function runShardSafe(task: ShardTask): ShardReply {
+  if (fault && task.kind === fault[0] && task.shardIndex === Number(fault[1]) && (task as { n?: number }).n === Number(fault[2])) {
+    process.exit(70);
+  }
   try {
     return { ok: true, result: runShard(task) };
   } catch (err) {

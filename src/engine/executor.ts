@@ -91,6 +91,18 @@ export class PoolExecutor implements ShardExecutor {
     );
     return replies.map((r) => unwrap<R>(r as ShardReply));
   }
+  /**
+   * Run one task on a named export of the worker file (e.g. a whole batch candidate); a
+   * rejection here means the worker died, as for shards.
+   */
+  async runNamed<R>(name: string, task: unknown): Promise<R> {
+    try {
+      return (await this.pool.run(task, { name })) as R;
+    } catch (err) {
+      const e = toGauntletError(err);
+      throw e.code === 'E_INTERNAL' ? workerCrash(`${name} task: ${e.message}`) : e;
+    }
+  }
   async close(): Promise<void> {
     await this.pool.destroy();
   }

@@ -16,8 +16,8 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { inputError, toGauntletError } from '../errors.js';
-import type { ShardExecutor } from '../engine/executor.js';
+import { inputError, toGauntletError, workerCrash } from '../errors.js';
+import { PoolExecutor, type ShardExecutor } from '../engine/executor.js';
 import { sha256Hex } from '../io/hash.js';
 import type { LoadedPolicy } from '../io/policy.js';
 import { JournalWriter, readJournalLines, rewriteJournal } from '../io/journal.js';
@@ -122,10 +122,12 @@ export function entryKey(bundle: string, files: Record<string, string>, policySh
   return sha256Hex(JSON.stringify({ bundle, files, policySha256, seed, engineVersion: ENGINE_VERSION }));
 }
 
-async function processCandidate(rel: string, opts: BatchOptions): Promise<JournalEntry> {
-  const bundleDir = rel === '.' ? opts.dir : join(opts.dir, rel);
-  const files = bundleFiles(bundleDir);
-  const base = {
+/** The part of a journal line known before validating: where, what (hashes) and under which run. */
+export type EntryBase = Pick<JournalEntry, 'bundle' | 'key' | 'seed' | 'policySha256' | 'engineVersion' | 'files'>;
+
+function entryBase(rel: string, opts: Pick<BatchOptions, 'dir' | 'seed' | 'policy'>): EntryBase {
+  const files = bundleFiles(bundleDirOf(opts.dir, rel));
+  return {
     bundle: rel,
     key: entryKey(rel, files, opts.policy.sha256, opts.seed),
     seed: opts.seed,
@@ -133,8 +135,35 @@ async function processCandidate(rel: string, opts: BatchOptions): Promise<Journa
     engineVersion: ENGINE_VERSION,
     files,
   };
+}
+
+function bundleDirOf(dir: string, rel: string): string {
+  return rel === '.' ? dir : join(dir, rel);
+}
+
+function idFromManifest(bundleDir: string): string | null {
   try {
-    const report = await validateBundle(bundleDir, { seed: opts.seed, executor: opts.executor, policy: opts.policy });
+    const id = JSON.parse(readFileSync(join(bundleDir, 'candidate.json'), 'utf8')).id;
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+function errorEntry(base: EntryBase, bundleDir: string, err: unknown): JournalEntry {
+  const e = toGauntletError(err);
+  return { ...base, id: idFromManifest(bundleDir), decision: 'ERROR', failedGates: [], gates: null, error: { code: e.code, message: e.message, exitCode: e.exitCode } };
+}
+
+/**
+ * Validate one bundle into its journal line; never throws (a malformed bundle or a crash
+ * becomes the line's error). Runs wherever it is called: on the batch's thread with the
+ * batch's pool, or inside a worker with an in-process executor (see CandidateTask).
+ */
+export async function journalEntryFor(base: EntryBase, dir: string, seed: number, policy: LoadedPolicy, executor: ShardExecutor): Promise<JournalEntry> {
+  const bundleDir = bundleDirOf(dir, base.bundle);
+  try {
+    const report = await validateBundle(bundleDir, { seed, executor, policy });
     const gates = {} as Record<GateName, JournalGate>;
     for (const k of GATE_ORDER) {
       const g = report.gates[k];
@@ -142,16 +171,50 @@ async function processCandidate(rel: string, opts: BatchOptions): Promise<Journa
     }
     return { ...base, id: report.candidate.id, decision: report.decision, failedGates: report.failedGates, gates, error: null };
   } catch (err) {
-    const e = toGauntletError(err);
-    let id: string | null = null;
-    try {
-      id = JSON.parse(readFileSync(join(bundleDir, 'candidate.json'), 'utf8')).id ?? null;
-      if (typeof id !== 'string') id = null;
-    } catch {
-      id = null;
-    }
-    return { ...base, id, decision: 'ERROR', failedGates: [], gates: null, error: { code: e.code, message: e.message, exitCode: e.exitCode } };
+    return errorEntry(base, bundleDir, err);
   }
+}
+
+/** A whole small candidate as one pool task (the worker's `candidate` export). */
+export interface CandidateTask {
+  base: EntryBase;
+  dir: string;
+  seed: number;
+  policy: LoadedPolicy;
+}
+
+/**
+ * Bundles up to this many bytes are validated whole inside one worker (their shards run
+ * in-process there); larger ones are sharded over the pool from the batch's thread. For
+ * small candidates the coordinator's own per-candidate work (load, merge, report) is a
+ * third of the total, and on few cores that serial share, not the kernels, caps batch
+ * throughput; whole-candidate tasks move it onto the workers. Results are identical either
+ * way (same shards, same seeds, same merge order).
+ */
+export const WHOLE_CANDIDATE_MAX_BYTES = 4 * 2 ** 20;
+
+async function processCandidate(rel: string, opts: BatchOptions): Promise<JournalEntry> {
+  let base: EntryBase;
+  try {
+    base = entryBase(rel, opts);
+  } catch (err) {
+    // An unreadable bundle folder: still one line, keyed on what could be seen.
+    const fallback = { bundle: rel, key: entryKey(rel, {}, opts.policy.sha256, opts.seed), seed: opts.seed, policySha256: opts.policy.sha256, engineVersion: ENGINE_VERSION, files: {} };
+    return errorEntry(fallback, bundleDirOf(opts.dir, rel), err);
+  }
+  const ex = opts.executor;
+  const bytes = Object.keys(base.files).reduce((sum, f) => sum + statSync(join(bundleDirOf(opts.dir, rel), f)).size, 0);
+  if (ex instanceof PoolExecutor && bytes <= WHOLE_CANDIDATE_MAX_BYTES) {
+    const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy };
+    try {
+      return await ex.runNamed<JournalEntry>('candidate', task);
+    } catch (err) {
+      // The worker died mid-candidate (Piscina replaces it): this candidate fails with code 3.
+      const e = toGauntletError(err);
+      return errorEntry(base, bundleDirOf(opts.dir, rel), e.exitCode === 2 ? e : workerCrash(`candidate ${rel}: ${e.message}`));
+    }
+  }
+  return journalEntryFor(base, opts.dir, opts.seed, opts.policy, ex);
 }
 
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
@@ -172,7 +235,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       }
       const rel = bundles[kept];
       if (entry.bundle !== rel) break;
-      const files = bundleFiles(rel === '.' ? opts.dir : join(opts.dir, rel));
+      const files = bundleFiles(bundleDirOf(opts.dir, rel));
       if (entry.key !== entryKey(rel, files, opts.policy.sha256, opts.seed)) break;
       entries.push(entry);
     }

@@ -109,6 +109,12 @@ describe('gauntlet batch', () => {
     }
   });
 
+  it('whole-candidate worker tasks and in-process sharding write the same journal', () => {
+    const out = join(root, 'inprocess.jsonl');
+    runCli(['batch', batchDir, '--out', out, '--workers', '0', '--progress', 'none']);
+    expect(readFileSync(out)).toEqual(readFileSync(reference));
+  });
+
   it('a resume with a different seed starts over rather than mixing runs', () => {
     const out = join(root, 'reseed.jsonl');
     writeFileSync(out, readFileSync(reference));
