@@ -21,6 +21,7 @@ import { politisWhiteBlockLength } from '../src/kernels/block_length.js';
 import { monteCarloGate } from '../src/gates/monte_carlo/gate.js';
 import { monteCarloOptionsSchema } from '../src/gates/monte_carlo/options.js';
 import { createExecutor, type ShardExecutor } from '../src/engine/executor.js';
+import { interleavedMs, minOf } from './util.js';
 
 /** Trades with a realistic small edge (mean / sd ~ 0.1) and some fat-tailed losers. */
 function benchTrades(n: number, seed: string): Trades {
@@ -104,10 +105,17 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
   const scaling: { workers: number; ms: number; mps: number; speedup: number; efficiency: number }[] = [];
   const pools: ShardExecutor[] = [];
   try {
-    for (const w of opts.workerCounts) {
+    // Warm every pool (threads started, kernels optimised), then time the worker counts
+    // interleaved round by round and keep each one's best run (bench/util.ts).
+    const variants = opts.workerCounts.map((w) => {
       const executor = createExecutor(w);
       pools.push(executor);
-      const ms = await medianMs(`mc gate ${w} workers`, () => monteCarloGate(trades, options, { executor, seed: 42 }, { initialEquity: null }), opts.quick ? 3 : 5, 2);
+      return { key: w, run: () => monteCarloGate(trades, options, { executor, seed: 42 }, { initialEquity: null }) };
+    });
+    for (const v of variants) for (let i = 0; i < 2; i++) await v.run();
+    const times = await interleavedMs(variants, opts.quick ? 3 : 7);
+    for (const w of opts.workerCounts) {
+      const ms = minOf(times.get(w)!);
       scaling.push({ workers: w, ms, mps: (gatePaths * n) / (ms / 1000) / 1e6, speedup: 0, efficiency: 0 });
     }
   } finally {
@@ -132,7 +140,7 @@ export async function run(opts: BenchOptions): Promise<BenchSection> {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...kernelRows.map((r) => `| ${r.method}${r.blockLength !== null ? ` (b = ${f(r.blockLength, 2)})` : ''} | ${f(r.fastMps)} | ${f(r.referenceMps)} | ${f(r.ratio)}x | ${f(r.fastCpuMps)} | ${f(r.referenceCpuMps)} | ${f(r.fastCpuMps / r.referenceCpuMps)}x | ${r.target} | ${r.fastCpuMps >= r.target ? 'yes' : 'no'} |`),
     '',
-    `**Gate on the pool** (stationary, ${gatePaths.toLocaleString('en-US')} paths x ${n} trades, shards of ${SHARD_SIZES.monteCarloPaths} paths):`,
+    `**Gate on the pool** (stationary, ${gatePaths.toLocaleString('en-US')} paths x ${n} trades, shards of ${SHARD_SIZES.monteCarloPaths} paths; worker counts timed interleaved, best of ${opts.quick ? 3 : 7} runs each):`,
     '',
     '| workers | time (ms) | M path-steps/s | speed-up | efficiency |',
     '| ---: | ---: | ---: | ---: | ---: |',

@@ -22,3 +22,23 @@ export async function medianMs(name: string, fn: () => unknown, time: number, it
   if (r.state !== 'completed') throw new Error(`bench task ${name} did not complete (${r.state})`);
   return r.latency.p50;
 }
+
+/**
+ * Scaling comparisons on a shared, noisy machine: run every variant once per round, in
+ * turn (1, 2, ..., 1, 2, ...), so a burst of outside load hits all of them alike rather
+ * than one variant's whole measurement. Returns each variant's timings in ms; callers report
+ * the minimum (the least disturbed run, the usual estimator of uncontended time) and say so.
+ */
+export async function interleavedMs(variants: { key: number; run: () => unknown }[], rounds: number): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>(variants.map((v) => [v.key, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const v of variants) {
+      const t0 = performance.now();
+      await v.run();
+      out.get(v.key)!.push(performance.now() - t0);
+    }
+  }
+  return out;
+}
+
+export const minOf = (xs: number[]): number => Math.min(...xs);
