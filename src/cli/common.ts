@@ -3,6 +3,7 @@
  * number is a usage error (exit 2), never a silent NaN.
  */
 import { usageError } from '../errors.js';
+import { SMALL_JOB_WORK } from '../config/defaults.js';
 import { createExecutor, defaultWorkers, type ShardExecutor } from '../engine/executor.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
@@ -48,9 +49,21 @@ export function parseSeed(raw: string | undefined, fallback: number): number {
   return parseIntOption('--seed', raw, 0, 2 ** 32 - 1) ?? fallback;
 }
 
+/**
+ * Threads start only for a gate run of at least this much shard work (default
+ * SMALL_JOB_WORK); GAUNTLET_MIN_POOL_WORK overrides it (0 = always use the pool).
+ */
+export function minPoolWork(): number {
+  const raw = process.env.GAUNTLET_MIN_POOL_WORK;
+  if (raw === undefined || raw === '') return SMALL_JOB_WORK;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < 0) throw usageError(`GAUNTLET_MIN_POOL_WORK: '${raw}' is not a number >= 0`);
+  return v;
+}
+
 /** Run `fn` with an executor of `workers` threads and always tear the pool down. */
 export async function withExecutor<T>(workers: number, fn: (ex: ShardExecutor) => Promise<T>): Promise<T> {
-  const ex = createExecutor(workers);
+  const ex = createExecutor(workers, { minPoolWork: minPoolWork() });
   try {
     return await fn(ex);
   } finally {

@@ -6,58 +6,11 @@
  * as it appears under `gates.<name>` in the validate report.
  */
 import type { Command } from 'commander';
-import type { z } from 'zod';
 import { DEFAULTS } from '../config/defaults.js';
-import { ExitCode, usageError } from '../errors.js';
-import { loadPolicy } from '../io/policy.js';
-import { readReturnsCsv } from '../io/returns_csv.js';
-import { readTradesCsv } from '../io/trades_csv.js';
-import { zodOneLine } from '../io/zod_message.js';
-import { winRateOptionsSchema } from '../gates/win_rate/options.js';
-import { monteCarloOptionsSchema } from '../gates/monte_carlo/options.js';
-import { pboOptionsSchema } from '../gates/pbo/options.js';
-import { walkForwardOptionsSchema } from '../gates/walk_forward/options.js';
-import { winRateGate } from '../gates/win_rate/gate.js';
-import { monteCarloGate } from '../gates/monte_carlo/gate.js';
-import { pboGate } from '../gates/pbo/gate.js';
-import { walkForwardGate } from '../gates/walk_forward/gate.js';
-import type { GateResult } from '../gates/types.js';
-import { gateJson } from '../report/schema.js';
-import { gateLines } from '../report/text.js';
-import type { TradeUnit } from '../io/types.js';
-import { emitJson, parseChoice, parseIntOption, parseNumberOption, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
 
-/** Policy block + flag overrides (undefined flags leave the block's value), re-validated. */
-function resolveBlock<S extends z.ZodType>(schema: S, base: object, overrides: Record<string, unknown>): z.infer<S> {
-  const raw: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) raw[k] = v;
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw usageError(`invalid options: ${zodOneLine(parsed.error)}`);
-  return parsed.data;
-}
-
-function finish(result: GateResult, json: string | undefined, timings: Timings, showTimings: boolean): void {
-  const text = gateLines(result).join('\n') + '\n' + result.warnings.map((w) => `warning: ${w}\n`).join('');
-  if (json !== undefined) emitJson(json, gateJson(result));
-  textStream(json).write(text);
-  timings.print(showTimings);
-  setExitCode(result.pass ? ExitCode.approved : ExitCode.rejected);
-}
-
-function unitOf(raw: string | undefined): TradeUnit {
-  const unit = parseChoice('--unit', raw, ['return', 'pnl'] as const);
-  if (!unit) throw usageError("option --unit is required: 'return' (fraction of equity) or 'pnl' (currency)");
-  return unit;
-}
-
-/** `--breach drawdown:0.2 | static:0.1 | trailing:5000`. */
-export function parseBreach(raw: string | undefined): { rule: string; limit: number } | undefined {
-  if (raw === undefined) return undefined;
-  const m = /^(drawdown|static|trailing):(.+)$/.exec(raw.trim());
-  if (!m) throw usageError(`option --breach: '${raw}' is not RULE:LIMIT with RULE drawdown, static or trailing (e.g. drawdown:0.2)`);
-  return { rule: m[1], limit: parseNumberOption('--breach', m[2])! };
-}
-
+// Each action loads its implementation on demand (./gate_actions.ts), so `gauntlet pbo`
+// does not pay for importing the Monte Carlo pipeline, the batch journal or the pool when
+// it runs in-process: start-up time is part of every CI gate's latency.
 export function registerGateCommands(program: Command): void {
   program
     .command('winrate')
@@ -68,14 +21,7 @@ export function registerGateCommands(program: Command): void {
     .option('--strict', 'gate on the one-sided 95% Wilson lower bound instead of the point estimate')
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')
     .option('--json <file>', "write the gate result as JSON to a file, or '-' for stdout")
-    .action(async (file: string, f: Record<string, string | boolean | undefined>) => {
-      const timings = new Timings();
-      const policy = loadPolicy(f.policy as string | undefined).policy;
-      const opts = resolveBlock(winRateOptionsSchema, policy.gates.winRate, { threshold: parseNumberOption('--threshold', f.threshold as string | undefined), enabled: true });
-      const { trades } = readTradesCsv(file, unitOf(f.unit as string | undefined));
-      const result = winRateGate(trades, { ...opts, strict: f.strict === true || policy.strict });
-      finish(result, f.json as string | undefined, timings, false);
-    });
+    .action(async (file: string, f: Record<string, string | boolean | undefined>) => (await import('./gate_actions.js')).runWinrate(file, f));
 
   program
     .command('montecarlo')
@@ -95,33 +41,7 @@ export function registerGateCommands(program: Command): void {
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')
     .option('--json <file>', "write the gate result as JSON to a file, or '-' for stdout")
     .option('--timings', 'print timings to stderr')
-    .action(async (file: string, f: Record<string, string | boolean | undefined>) => {
-      const timings = new Timings();
-      const s = (k: string) => f[k] as string | undefined;
-      const policy = loadPolicy(s('policy')).policy;
-      const bl = s('blockLength');
-      const opts = resolveBlock(monteCarloOptionsSchema, policy.gates.monteCarlo, {
-        enabled: true,
-        paths: parseIntOption('--paths', s('paths'), 1),
-        horizon: parseIntOption('--horizon', s('horizon'), 1),
-        method: parseChoice('--method', s('method'), ['stationary', 'iid', 'permutation'] as const),
-        blockLength: bl === undefined ? undefined : bl === 'auto' ? 'auto' : parseNumberOption('--block-length', bl),
-        breach: parseBreach(s('breach')),
-        threshold: parseNumberOption('--threshold', s('threshold')),
-      });
-      const initialEquity = parseNumberOption('--initial-equity', s('initialEquity'));
-      if (initialEquity !== undefined && !(initialEquity > 0)) throw usageError(`option --initial-equity: ${initialEquity} must be > 0`);
-      const seed = parseSeed(s('seed'), DEFAULTS.seed);
-      const workers = resolveWorkers(s('workers'));
-      const { trades, warnings } = readTradesCsv(file, unitOf(s('unit')));
-      timings.mark('load');
-      const result = await withExecutor(workers, (executor) =>
-        monteCarloGate(trades, { ...opts, strict: f.strict === true || policy.strict }, { executor, seed }, { initialEquity: initialEquity ?? null }),
-      );
-      timings.mark('gate');
-      result.warnings.unshift(...warnings);
-      finish(result, s('json'), timings, f.timings === true);
-    });
+    .action(async (file: string, f: Record<string, string | boolean | undefined>) => (await import('./gate_actions.js')).runMontecarlo(file, f));
 
   program
     .command('pbo')
@@ -138,29 +58,7 @@ export function registerGateCommands(program: Command): void {
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')
     .option('--json <file>', "write the gate result as JSON to a file, or '-' for stdout")
     .option('--timings', 'print timings to stderr')
-    .action(async (file: string, f: Record<string, string | boolean | undefined>) => {
-      const timings = new Timings();
-      const s = (k: string) => f[k] as string | undefined;
-      const policy = loadPolicy(s('policy')).policy;
-      const opts = resolveBlock(pboOptionsSchema, policy.gates.pbo, {
-        enabled: true,
-        S: parseIntOption('--S', s('S'), 0),
-        metric: parseChoice('--metric', s('metric'), ['sharpe', 'mean', 'sortino'] as const),
-        truncate: parseChoice('--truncate', s('truncate'), ['none', 'oldest'] as const),
-        maxCombinations: parseIntOption('--max-combinations', s('maxCombinations'), 1),
-        threshold: parseNumberOption('--threshold', s('threshold')),
-      });
-      const seed = parseSeed(s('seed'), DEFAULTS.seed);
-      const workers = resolveWorkers(s('workers'));
-      // The pool starts first, so its threads load while this thread parses the CSV.
-      const result = await withExecutor(workers, (executor) => {
-        const { matrix } = readReturnsCsv(file, { minColumns: 2 });
-        timings.mark('load');
-        return pboGate(matrix, opts, { executor, seed }, { logits: f.logits === true });
-      });
-      timings.mark('gate');
-      finish(result, s('json'), timings, f.timings === true);
-    });
+    .action(async (file: string, f: Record<string, string | boolean | undefined>) => (await import('./gate_actions.js')).runPbo(file, f));
 
   program
     .command('walkforward')
@@ -177,28 +75,5 @@ export function registerGateCommands(program: Command): void {
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')
     .option('--json <file>', "write the gate result as JSON to a file, or '-' for stdout")
     .option('--timings', 'print timings to stderr')
-    .action(async (file: string, f: Record<string, string | boolean | undefined>) => {
-      const timings = new Timings();
-      const s = (k: string) => f[k] as string | undefined;
-      const policy = loadPolicy(s('policy')).policy;
-      const opts = resolveBlock(walkForwardOptionsSchema, policy.gates.walkForward, {
-        enabled: true,
-        folds: parseIntOption('--folds', s('folds'), 0),
-        isOosRatio: parseIntOption('--is-oos', s('isOos'), 0),
-        scheme: parseChoice('--scheme', s('scheme'), ['rolling', 'anchored'] as const),
-        gap: parseIntOption('--gap', s('gap'), 0),
-        metric: parseChoice('--metric', s('metric'), ['sharpe', 'mean'] as const),
-        threshold: parseNumberOption('--threshold', s('threshold')),
-      });
-      const ppy = parseNumberOption('--periods-per-year', s('periodsPerYear')) ?? 252;
-      if (!(ppy > 0)) throw usageError(`option --periods-per-year: ${ppy} must be > 0`);
-      const workers = resolveWorkers(s('workers'));
-      const result = await withExecutor(workers, (executor) => {
-        const { matrix } = readReturnsCsv(file, { minColumns: 1 });
-        timings.mark('load');
-        return walkForwardGate(matrix, opts, { executor, seed: DEFAULTS.seed }, { periodsPerYear: ppy });
-      });
-      timings.mark('gate');
-      finish(result, s('json'), timings, f.timings === true);
-    });
+    .action(async (file: string, f: Record<string, string | boolean | undefined>) => (await import('./gate_actions.js')).runWalkforward(file, f));
 }

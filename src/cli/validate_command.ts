@@ -1,22 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULTS } from '../config/defaults.js';
-import { ExitCode } from '../errors.js';
-import { loadCandidate } from '../io/candidate.js';
-import { loadPolicy } from '../io/policy.js';
-import { loadChampion } from '../pipeline/champion.js';
-import { validateCandidate } from '../pipeline/validate.js';
-import { reportJson } from '../report/schema.js';
-import { reportText } from '../report/text.js';
-import { emitJson, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
-
-interface ValidateFlags {
-  policy?: string;
-  seed?: string;
-  workers?: string;
-  json?: string;
-  timings?: boolean;
-  against?: string;
-}
+import type { ValidateFlags } from './validate_action.js';
 
 export function registerValidate(program: Command): void {
   program
@@ -29,23 +13,5 @@ export function registerValidate(program: Command): void {
     .option('--json <file>', "write the JSON report to a file, or '-' for stdout (the text summary then goes to stderr)")
     .option('--timings', 'print phase timings to stderr (never into the report)')
     .option('--against <manifest>', "champion manifest (id, model SHA-256, its last report): adds a champion-vs-candidate column")
-    .action(async (bundle: string, flags: ValidateFlags) => {
-      const timings = new Timings();
-      const policy = loadPolicy(flags.policy);
-      const seed = parseSeed(flags.seed, DEFAULTS.seed);
-      const workers = resolveWorkers(flags.workers);
-      const champion = flags.against ? loadChampion(flags.against) : undefined;
-      // The pool starts first, so its threads load while this thread reads the bundle.
-      const report = await withExecutor(workers, (executor) => {
-        const candidate = loadCandidate(bundle);
-        timings.mark('load');
-        return validateCandidate(candidate, { seed, executor, policy, champion });
-      });
-      timings.mark('gates');
-      const json = reportJson(report);
-      if (flags.json !== undefined) emitJson(flags.json, json);
-      textStream(flags.json).write(reportText(report));
-      timings.print(flags.timings === true);
-      setExitCode(report.decision === 'APPROVED' ? ExitCode.approved : ExitCode.rejected);
-    });
+    .action(async (bundle: string, flags: ValidateFlags) => (await import('./validate_action.js')).runValidate(bundle, flags));
 }

@@ -45,3 +45,11 @@ export const SHARD_SIZES = {
   pboCombinations: 2048,
   walkForwardFolds: 1,
 } as const;
+
+/**
+ * The CLI starts its worker threads only for a gate run of at least this much shard work
+ * (path-steps / cells / column evaluations, see `shardWork`): about 0.1-0.2 s on one core
+ * here, less than starting and warming two threads costs on a small machine. Below it the
+ * run is in-process; the output is identical.
+ */
+export const SMALL_JOB_WORK = 50_000_000;

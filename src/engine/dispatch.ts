@@ -15,6 +15,22 @@ export type ShardReply =
   | { ok: true; result: unknown }
   | { ok: false; error: { code: ErrorCode; message: string; exitCode: number } };
 
+/**
+ * Rough work of a shard in inner-loop element operations (path-steps, matrix cells,
+ * column evaluations): what an executor needs to judge whether starting threads pays. O(1).
+ */
+export function shardWork(task: ShardTask): number {
+  switch (task.kind) {
+    case 'monteCarlo':
+      return task.paths * task.horizon;
+    case 'pbo':
+      // Per pair: a few block swaps plus metric, argmax and rank passes over N columns.
+      return task.pairCount * task.N * 8;
+    case 'walkForward':
+      return task.phase === 'segment' ? (task.rowEnd - task.rowStart) * task.N : task.N * 4;
+  }
+}
+
 export function runShard(task: ShardTask): unknown {
   switch (task.kind) {
     case 'monteCarlo':

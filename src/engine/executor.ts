@@ -5,13 +5,16 @@
  * Gates build the shard tasks (fixed sizes, never derived from the worker count) and merge
  * the results; the executor only moves them. The same `runShard` runs in both paths.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina as PiscinaPool } from 'piscina';
 import { internalError, toGauntletError, workerCrash, GauntletError } from '../errors.js';
-import { runShardSafe, type ShardTask, type ShardReply } from './dispatch.js';
+import { runShardSafe, shardWork, type ShardTask, type ShardReply } from './dispatch.js';
+import { packageRoot } from './package_root.js';
+
+export { packageRoot };
 
 export interface ShardExecutor {
   /** 0 = in-process (no pool); otherwise the number of pool threads. */
@@ -34,24 +37,6 @@ export class InProcessExecutor implements ShardExecutor {
   async close(): Promise<void> {}
 }
 
-/** The package root: the nearest folder above this module holding our package.json. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        if (JSON.parse(readFileSync(pj, 'utf8')).name === 'gauntlet') return dir;
-      } catch {
-        /* keep walking */
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw internalError('cannot find the gauntlet package root');
-    dir = up;
-  }
-}
-
 /** The compiled worker entry. Tests and the CLI both use the compiled file (`npm run build`). */
 export function workerFile(): string {
   const file = join(packageRoot(), 'dist', 'workers', 'shard_worker.js');
@@ -63,26 +48,56 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** A fixed-size Piscina pool; created once and reused across gates and candidates. */
+export interface PoolOptions {
+  /**
+   * Start the threads only for a run whose total shard work (`shardWork`) reaches this; a
+   * smaller run before the pool exists goes in-process, since starting and warming threads
+   * would cost more than it saves. 0 (the library default) always uses the pool; the CLI
+   * passes SMALL_JOB_WORK. Once started, the pool takes every run. Results are identical
+   * either way, so this changes speed only.
+   */
+  minPoolWork?: number;
+}
+
+/** A fixed-size Piscina pool, started on first use and reused across gates and candidates. */
 export class PoolExecutor implements ShardExecutor {
   readonly workers: number;
-  private readonly pool: Piscina;
-  constructor(workers: number) {
+  private pool: PiscinaPool | null = null;
+  private readonly minPoolWork: number;
+  constructor(workers: number, opts: PoolOptions = {}) {
     this.workers = workers;
+    this.minPoolWork = opts.minPoolWork ?? 0;
+    if (this.minPoolWork <= 0) this.start();
+  }
+  /** Whether the threads have been started. */
+  get started(): boolean {
+    return this.pool !== null;
+  }
+  private start(): PiscinaPool {
+    if (this.pool) return this.pool;
+    // Loaded on first use: an in-process run (--workers 0) never pays for importing it.
+    const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
     this.pool = new Piscina({
       filename: workerFile(),
-      minThreads: workers,
-      maxThreads: workers,
+      minThreads: this.workers,
+      maxThreads: this.workers,
       // Keep threads alive across gates and batch candidates: their typed-array views are cached.
       idleTimeout: 60_000,
       // No maxQueue: Piscina's default queue is unbounded, and a gate submits all its shards
       // at once (many times the thread count); 'auto' would refuse past threads^2 tasks.
     });
+    return this.pool;
   }
   async run<R>(tasks: readonly ShardTask[]): Promise<R[]> {
+    if (this.pool === null) {
+      let work = 0;
+      for (const t of tasks) work += shardWork(t);
+      if (work < this.minPoolWork) return tasks.map((t) => unwrap<R>(runShardSafe(t)));
+    }
+    const pool = this.start();
     const replies = await Promise.all(
       tasks.map((t) =>
-        this.pool.run(t).catch((err: unknown) => {
+        pool.run(t).catch((err: unknown) => {
           // A task rejected by Piscina itself means the worker died (process.exit, OOM, ...).
           const e = toGauntletError(err);
           throw e.code === 'E_INTERNAL' ? workerCrash(`shard ${t.kind}#${t.shardIndex}: ${e.message}`) : e;
@@ -97,18 +112,18 @@ export class PoolExecutor implements ShardExecutor {
    */
   async runNamed<R>(name: string, task: unknown): Promise<R> {
     try {
-      return (await this.pool.run(task, { name })) as R;
+      return (await this.start().run(task, { name })) as R;
     } catch (err) {
       const e = toGauntletError(err);
       throw e.code === 'E_INTERNAL' ? workerCrash(`${name} task: ${e.message}`) : e;
     }
   }
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await this.pool?.destroy();
   }
 }
 
 /** `workers` 0 = in-process; N >= 1 = a pool of N threads. */
-export function createExecutor(workers: number): ShardExecutor {
-  return workers === 0 ? new InProcessExecutor() : new PoolExecutor(workers);
+export function createExecutor(workers: number, opts: PoolOptions = {}): ShardExecutor {
+  return workers === 0 ? new InProcessExecutor() : new PoolExecutor(workers, opts);
 }

@@ -10,7 +10,8 @@
  * twins call `seedrandom.tychei(seed).int32()` instead, and the parity tests prove both
  * produce the same stream.
  */
-import seedrandom from 'seedrandom';
+// The generator module alone: the package index would load all seven of seedrandom's generators.
+import tychei from 'seedrandom/lib/tychei.js';
 import type { GateName } from '../gates/types.js';
 
 export const GENERATOR = 'seedrandom.tychei';
@@ -23,7 +24,7 @@ export function shardSeedString(runSeed: number, gate: GateName | string, shardI
 
 /** The tychei state [a, b, c, d] after seeding with `seed`, as seedrandom computes it. */
 export function tycheiState(seed: string): Int32Array {
-  const prng = seedrandom.tychei(seed, { state: true });
+  const prng = tychei(seed, { state: true });
   const s = prng.state();
   return Int32Array.of(s.a | 0, s.b | 0, s.c | 0, s.d | 0);
 }

@@ -1,7 +1,7 @@
 /**
- * Fast path for decimal cells: parse text[start, end) straight from char codes, without
- * making a string, when the result is certainly the one Number() would give, else NaN so the
- * caller falls back to `parseNumberCell` (which also builds the error message).
+ * Fast path for decimal cells: parse the bytes text[start, end) of an ASCII/UTF-8 file
+ * directly, without decoding them into a string, when the result is certainly the one
+ * Number() would give, else NaN so the caller falls back to `parseNumberCell` (which also builds the error message).
  *
  * Exactness (Clinger 1990, "How to read floating point numbers accurately"): with at most 15
  * significant digits the mantissa m is an exact integer below 2^53, and 10^k is exact for
@@ -20,10 +20,10 @@ export let parsedEnd = 0;
  * comes first (so a CSV reader needs no separate search for the delimiter); returns NaN when
  * it cannot certify the value, else sets `parsedEnd`.
  */
-export function parseDecimalFast(text: string, start: number, end: number): number {
+export function parseDecimalFast(text: Uint8Array, start: number, end: number): number {
   let i = start;
   let negative = false;
-  let c = text.charCodeAt(i);
+  let c = text[i];
   if (c === 45 /* - */ || c === 43 /* + */) {
     negative = c === 45;
     i++;
@@ -34,7 +34,7 @@ export function parseDecimalFast(text: string, start: number, end: number): numb
   let scale = 0; // power of ten to apply to m
   let dot = false;
   for (; i < end; i++) {
-    c = text.charCodeAt(i);
+    c = text[i];
     if (c >= 48 && c <= 57) {
       seen++;
       if (m === 0 && c === 48) {
@@ -53,14 +53,14 @@ export function parseDecimalFast(text: string, start: number, end: number): numb
     if (c !== 101 && c !== 69) return NaN; // e / E
     i++;
     let eNeg = false;
-    c = text.charCodeAt(i);
+    c = text[i];
     if (c === 45 || c === 43) {
       eNeg = c === 45;
       i++;
     }
     let e = 0, eDigits = 0;
     for (; i < end; i++) {
-      c = text.charCodeAt(i);
+      c = text[i];
       if (c === 44) break;
       if (c < 48 || c > 57 || ++eDigits > 4) return NaN;
       e = e * 10 + (c - 48);

@@ -31,9 +31,7 @@ export function parseReturnsCsv(file: string, bytes: Buffer, opts: ReturnsCsvOpt
   // per-cell strings, a char-code decimal parser (src/io/fast_number.ts, bit-identical to
   // Number()), so a 1,600 x 308 matrix loads in milliseconds instead of ~300 ms. Quoted
   // fields go through the general tokenizer. Both give the same matrix and the same messages.
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (!text.includes('"')) return parseUnquoted(file, text, minColumns, minRows);
+  if (bytes.indexOf(34 /* " */) < 0) return parseUnquoted(file, bytes, minColumns, minRows);
   const table = parseCsv(file, bytes);
   const { header, rows, lines } = table;
   const columns = checkHeader(file, header, minColumns);
@@ -78,16 +76,20 @@ function checkHeader(file: string, header: string[], minColumns: number): string
   return columns;
 }
 
-/** Streaming parse of a file without quotes. O(bytes), one Float64 write per cell. */
-function parseUnquoted(file: string, text: string, minColumns: number, minRows: number): ReturnsMatrix {
+/** Streaming parse of a file without quotes, straight from its bytes. O(bytes), one Float64 write per cell. */
+function parseUnquoted(file: string, bytes: Buffer, minColumns: number, minRows: number): ReturnsMatrix {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const text = (a: number, b: number) => bytes.toString('utf8', a, b);
   // Line spans (start, end without CR/LF, file line number), blank lines skipped.
   const starts: number[] = [], ends: number[] = [], lineNos: number[] = [];
-  for (let pos = 0, line = 1; pos < text.length; line++) {
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0) nl = text.length;
+  for (let pos = bom, line = 1; pos < bytes.length; line++) {
+    let nl = bytes.indexOf(10, pos);
+    if (nl < 0) nl = bytes.length;
     let end = nl;
-    if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-    if (text.slice(pos, end).trim() !== '') {
+    if (end > pos && bytes[end - 1] === 13) end--;
+    let blank = true;
+    for (let i = pos; i < end && blank; i++) blank = bytes[i] === 32 || bytes[i] === 9;
+    if (!blank) {
       starts.push(pos);
       ends.push(end);
       lineNos.push(line);
@@ -95,7 +97,7 @@ function parseUnquoted(file: string, text: string, minColumns: number, minRows: 
     pos = nl + 1;
   }
   if (starts.length === 0) throw inputError('E_CSV_HEADER', { file }, 'file is empty: expected a header row');
-  const header = text.slice(starts[0], ends[0]).split(',').map((h) => h.trim());
+  const header = text(starts[0], ends[0]).split(',').map((h) => h.trim());
   const columns = checkHeader(file, header, minColumns);
   const N = columns.length;
   const T = starts.length - 1;
@@ -106,35 +108,53 @@ function parseUnquoted(file: string, text: string, minColumns: number, minRows: 
   let prev = -Infinity;
   for (let t = 0; t < T; t++) {
     const lineStart = starts[t + 1], lineEnd = ends[t + 1], line = lineNos[t + 1];
-    let comma = text.indexOf(',', lineStart);
+    let comma = bytes.indexOf(44, lineStart);
     if (comma < 0 || comma > lineEnd) comma = lineEnd;
-    const date = text.slice(lineStart, comma);
+    const date = text(lineStart, comma);
     const ms = parseIsoCell(date, file, line, 'date');
     if (!(ms > prev)) throw inputError('E_CSV_ORDER', { file, row: line, column: 'date' }, `'${date.trim()}' is not after the previous row's date (dates must strictly increase)`);
     prev = ms;
     dates[t] = date.trim();
-    let p = comma + 1;
     const base = t * N;
-    for (let n = 0; n < N; n++) {
+    // Fast path for the whole row; it stops at the first cell it cannot certify (or a width
+    // problem), and the general loop below finishes the row from there with full messages.
+    const n0 = fastRow(bytes, comma + 1, lineEnd, data, base, N);
+    let p = rowPos;
+    for (let n = n0; n < N; n++) {
       if (p > lineEnd) throw inputError('E_CSV_ROW_WIDTH', { file, row: line }, `expected ${N + 1} fields, found ${n + 1}`);
-      // The fast parser stops at the cell's comma itself: no separate delimiter search.
-      let v = parseDecimalFast(text, p, lineEnd);
-      let end: number;
-      if (v === v) {
-        end = parsedEnd;
-      } else {
-        // Not certifiable on the fast path: the general cell parser decides (value or message).
-        end = text.indexOf(',', p);
-        if (end < 0 || end > lineEnd) end = lineEnd;
-        v = parseNumberCell(text.slice(p, end), file, line, columns[n]);
-      }
+      let end = bytes.indexOf(44, p);
+      if (end < 0 || end > lineEnd) end = lineEnd;
       if (n === N - 1 && end !== lineEnd) {
-        const fields = text.slice(lineStart, lineEnd).split(',').length;
+        const fields = text(lineStart, lineEnd).split(',').length;
         throw inputError('E_CSV_ROW_WIDTH', { file, row: line }, `expected ${N + 1} fields, found ${fields}`);
       }
-      data[base + n] = v;
+      data[base + n] = parseNumberCell(text(p, end), file, line, columns[n]);
       p = end + 1;
     }
   }
   return { file, T, N, columns, dates, buffer, data };
+}
+
+/** Where `fastRow` stopped: the start of the first cell it did not take. */
+let rowPos = 0;
+
+/**
+ * The N cells of one row from `p`, on the fast decimal path only; returns how many it took
+ * (N for a clean row). A small function of its own so V8 optimises it after a few rows
+ * instead of waiting for on-stack replacement of the whole file loop. O(row length).
+ */
+function fastRow(bytes: Uint8Array, p: number, lineEnd: number, data: Float64Array, base: number, N: number): number {
+  let n = 0;
+  for (; n < N; n++) {
+    if (p > lineEnd) break;
+    const v = parseDecimalFast(bytes, p, lineEnd);
+    if (v !== v) break;
+    const end = parsedEnd;
+    // The last cell must end the line, the others must not: else leave it to the general loop.
+    if ((n === N - 1) !== (end === lineEnd)) break;
+    data[base + n] = v;
+    p = end + 1;
+  }
+  rowPos = p;
+  return n;
 }

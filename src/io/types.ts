@@ -2,7 +2,6 @@
  * Loaded inputs. Numeric data lives in SharedArrayBuffers so the pool's workers read it
  * without a copy per task (SPEC 3); the typed-array views here are over those buffers.
  */
-import ndarray from 'ndarray';
 
 export interface ReturnsMatrix {
   /** Path as the user named it (used in messages). */
@@ -28,11 +27,6 @@ export interface Trades {
   buffer: SharedArrayBuffer;
   values: Float64Array;
   exitTimes: string[];
-}
-
-/** An ndarray view (shape [T, N], strides [N, 1]) for code that wants one; hot loops use `.data`. */
-export function returnsView(m: ReturnsMatrix): ndarray.NdArray<Float64Array> {
-  return ndarray(m.data, [m.T, m.N], [m.N, 1], 0);
 }
 
 /** Build a ReturnsMatrix from plain arrays (tests, benchmarks, fixture builder). */

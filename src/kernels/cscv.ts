@@ -173,6 +173,7 @@ export function pboShard(task: PboShardTask): PboShardResult {
   };
   const pool = res.poolCounts;
   let poolMin = Infinity, poolMax = -Infinity;
+  const scratch = new Float64Array(6);
 
   let prev = -1;
   for (let idx = 0; idx < task.pairCount; idx++) {
@@ -215,23 +216,10 @@ export function pboShard(task: PboShardTask): PboShardResult {
 
     // One pass: both OOS ranks (ties averaged) and the grid counts of both OOS vectors
     // (Rbar is combination A's OOS, R is combination B's OOS).
-    const tA = Rbar[nA], tB = R[nB];
-    let lessA = 0, eqA = 0, lessB = 0, eqB = 0;
-    for (let n = 0; n < N; n++) {
-      const rb = Rbar[n];
-      const r = R[n];
-      // Branch-free counts: the comparisons are coin flips, a branch would mispredict half the time.
-      lessA += +(rb < tA); eqA += +(rb === tA);
-      lessB += +(r < tB); eqB += +(r === tB);
-      const ua = (rb - lo) * invW;
-      if (ua < 0) { pool[0]++; if (rb < poolMin) poolMin = rb; }
-      else if (ua >= B) { pool[B - 1]++; if (rb > poolMax) poolMax = rb; }
-      else pool[ua | 0]++;
-      const ub = (r - lo) * invW;
-      if (ub < 0) { pool[0]++; if (r < poolMin) poolMin = r; }
-      else if (ub >= B) { pool[B - 1]++; if (r > poolMax) poolMax = r; }
-      else pool[ub | 0]++;
-    }
+    scratch[4] = poolMin; scratch[5] = poolMax;
+    oosRanksAndGrid(N, R, Rbar, Rbar[nA], R[nB], pool, lo, invW, B, scratch);
+    const lessA = scratch[0], eqA = scratch[1], lessB = scratch[2], eqB = scratch[3];
+    poolMin = scratch[4]; poolMax = scratch[5];
 
     const a = 2 * idx, bb = a + 1;
     res.rank[a] = lexRank(mask, S, k);
@@ -248,6 +236,37 @@ export function pboShard(task: PboShardTask): PboShardResult {
   res.poolMin = poolMin;
   res.poolMax = poolMax;
   return res;
+}
+
+/**
+ * Both OOS ranks and the pooled grid counts of one complementary pair, in one pass: out[0..3]
+ * = less/equal counts against tA in Rbar and against tB in R; out[4], out[5] carry the pooled
+ * min/max of values beyond the grid in and out. A separate small function (not a loop inside
+ * pboShard) so V8 optimises it after a few calls instead of waiting for on-stack replacement
+ * of the big walk; cold, the same loop ran boxed for most of a short run. O(N).
+ */
+function oosRanksAndGrid(
+  N: number, R: Float64Array, Rbar: Float64Array, tA: number, tB: number,
+  pool: Float64Array, lo: number, invW: number, B: number, out: Float64Array,
+): void {
+  let lessA = 0, eqA = 0, lessB = 0, eqB = 0;
+  let poolMin = out[4], poolMax = out[5];
+  for (let n = 0; n < N; n++) {
+    const rb = Rbar[n];
+    const r = R[n];
+    // Branch-free counts: the comparisons are coin flips, a branch would mispredict half the time.
+    lessA += +(rb < tA); eqA += +(rb === tA);
+    lessB += +(r < tB); eqB += +(r === tB);
+    const ua = (rb - lo) * invW;
+    if (ua < 0) { pool[0]++; if (rb < poolMin) poolMin = rb; }
+    else if (ua >= B) { pool[B - 1]++; if (rb > poolMax) poolMax = rb; }
+    else pool[ua | 0]++;
+    const ub = (r - lo) * invW;
+    if (ub < 0) { pool[0]++; if (r < poolMin) poolMin = r; }
+    else if (ub >= B) { pool[B - 1]++; if (r > poolMax) poolMax = r; }
+    else pool[ub | 0]++;
+  }
+  out[0] = lessA; out[1] = eqA; out[2] = lessB; out[3] = eqB; out[4] = poolMin; out[5] = poolMax;
 }
 
 /** acc[n] += plane[o + n]: one block into a running sum. O(N). */

@@ -7,6 +7,7 @@
  * benchmark only.
  */
 import type { ReturnsMatrix } from '../io/types.js';
+import { returnsView } from '../io/ndarray_view.js';
 import { ZERO_SD_RELATIVE, type WalkForwardMetric } from './walk_forward_folds.js';
 
 export interface ReferenceFold {
@@ -45,11 +46,11 @@ function meanSd(xs: Float64Array): { mean: number; sd: number } {
   return { mean, sd: Math.sqrt(ss / (xs.length - 1)) };
 }
 
-/** Column n of the rows [start, end), copied out. */
+/** Column n of the rows [start, end), copied out through an ndarray view (not the kernels' index arithmetic). */
 function columnSlice(m: ReturnsMatrix, start: number, end: number, n: number): Float64Array {
-  const rows = m.data.slice(start * m.N, end * m.N);
-  const out = new Float64Array(end - start);
-  for (let t = 0; t < end - start; t++) out[t] = rows[t * m.N + n];
+  const col = returnsView(m).pick(null, n).hi(end).lo(start);
+  const out = new Float64Array(col.shape[0]);
+  for (let t = 0; t < out.length; t++) out[t] = col.get(t);
   return out;
 }
 

@@ -52,7 +52,9 @@ describe('validate', () => {
 describe('montecarlo command', () => {
   const trades = () => join(bundle, 'trades.csv');
   it('is byte-identical in-process and on 1 or 2 workers; another seed gives another estimate', () => {
-    const run = (workers: string, seed = '42') => runCli(['montecarlo', trades(), '--unit', 'return', '--json', '-', '--workers', workers, '--seed', seed, '--paths', '20000', '--breach', 'drawdown:0.02']);
+    // GAUNTLET_MIN_POOL_WORK=0: start the threads even for this small job, so the pool path is what is compared.
+    const env = { GAUNTLET_MIN_POOL_WORK: '0' };
+    const run = (workers: string, seed = '42') => runCli(['montecarlo', trades(), '--unit', 'return', '--json', '-', '--workers', workers, '--seed', seed, '--paths', '20000', '--breach', 'drawdown:0.02'], { env });
     const a = run('0'), b = run('1'), c = run('2');
     expect(a.stdout.length).toBeGreaterThan(100);
     expect(b.stdout).toBe(a.stdout);
@@ -72,8 +74,11 @@ describe('montecarlo command', () => {
 describe('pbo command', () => {
   it('--json --logits is byte-identical for --workers 1 and 2 and lists every combination', () => {
     const ref = join(process.cwd(), 'test/reference/pbo/noise-odd-n.csv');
-    const a = runCli(['pbo', ref, '--S', '8', '--json', '-', '--logits', '--workers', '1']);
-    const b = runCli(['pbo', ref, '--S', '8', '--json', '-', '--logits', '--workers', '2']);
+    const env = { GAUNTLET_MIN_POOL_WORK: '0' };
+    const a = runCli(['pbo', ref, '--S', '8', '--json', '-', '--logits', '--workers', '1'], { env });
+    const b = runCli(['pbo', ref, '--S', '8', '--json', '-', '--logits', '--workers', '2'], { env });
+    const c = runCli(['pbo', ref, '--S', '8', '--json', '-', '--logits', '--workers', '0']);
+    expect(c.stdout).toBe(a.stdout);
     expect(a.stdout).toBe(b.stdout);
     const g = JSON.parse(a.stdout);
     expect(g.details.perCombination.logit).toHaveLength(70);

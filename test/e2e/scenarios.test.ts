@@ -15,7 +15,7 @@ const cli = join(root, 'dist/src/cli/main.js');
 const GATES = ['winRate', 'walkForward', 'pbo', 'monteCarlo'] as const;
 
 function validate(bundle: string, workers = 1): { status: number | null; report: any; stdout: string } {
-  const r = spawnSync(process.execPath, [cli, 'validate', join(root, 'fixtures', bundle), '--json', '-', '--workers', String(workers)], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [cli, 'validate', join(root, 'fixtures', bundle), '--json', '-', '--workers', String(workers)], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, GAUNTLET_MIN_POOL_WORK: workers > 0 ? '0' : '' } });
   let report: any = null;
   try {
     report = JSON.parse(r.stdout);

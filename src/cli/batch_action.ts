@@ -1,0 +1,116 @@
+/** `gauntlet batch`'s action (flags in batch_command.ts): progress, run, summary. */
+import cliProgress from 'cli-progress';
+import { DEFAULTS } from '../config/defaults.js';
+import { loadPolicy } from '../io/policy.js';
+import { batchExitCode, runBatch, type BatchSummary, type JournalEntry } from '../pipeline/batch.js';
+import { emitJson, parseChoice, parseSeed, resolveWorkers, setExitCode, withExecutor } from './common.js';
+
+export interface BatchFlags {
+  out: string;
+  policy?: string;
+  seed?: string;
+  workers?: string;
+  resume?: boolean;
+  progress?: string;
+  json?: string;
+}
+
+type ProgressMode = 'auto' | 'bar' | 'plain' | 'none';
+
+/** Progress on stderr: a bar on a TTY, a plain line every few seconds otherwise, or nothing. */
+function makeProgress(mode: ProgressMode) {
+  const resolved = mode === 'auto' ? (process.stderr.isTTY ? 'bar' : 'plain') : mode;
+  const started = Date.now();
+  let bar: cliProgress.SingleBar | null = null;
+  let lastPlain = 0;
+  let base = 0;
+  const rate = (done: number) => (done - base) / Math.max(1e-3, (Date.now() - started) / 60_000);
+  return {
+    start(total: number, kept: number) {
+      base = kept;
+      if (resolved === 'bar') {
+        bar = new cliProgress.SingleBar(
+          { format: 'batch [{bar}] {value}/{total} candidates | {rate}/min | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total, kept, { rate: '0.0' });
+      } else if (resolved === 'plain') {
+        process.stderr.write(`batch: ${total} candidates${kept ? `, ${kept} already in the journal (resumed)` : ''}\n`);
+      }
+    },
+    line(_e: JournalEntry, done: number, total: number) {
+      if (bar) bar.update(done, { rate: rate(done).toFixed(1) });
+      else if (resolved === 'plain') {
+        const now = Date.now();
+        if (now - lastPlain >= 5000 || done === total) {
+          lastPlain = now;
+          const r = rate(done);
+          const eta = r > 0 ? ((total - done) / r) * 60 : 0;
+          process.stderr.write(`batch: ${done}/${total} candidates, ${r.toFixed(1)}/min, ETA ${eta.toFixed(0)} s\n`);
+        }
+      }
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+function summaryTable(s: BatchSummary, out: string): string {
+  const rows: string[] = [];
+  rows.push(`Batch: ${s.total} candidates${s.resumed ? ` (${s.resumed} resumed from the journal)` : ''}${s.interrupted ? ', INTERRUPTED' : ''}`);
+  rows.push(`  approved  ${s.approved}`);
+  rows.push(`  rejected  ${s.rejected}`);
+  rows.push(`  malformed ${s.malformed}`);
+  rows.push(`  crashed   ${s.crashed}`);
+  const notApproved = s.entries.filter((e) => e.decision !== 'APPROVED');
+  if (notApproved.length) {
+    rows.push('');
+    rows.push('bundle | id | decision | failed gates / error');
+    for (const e of notApproved) {
+      const why = e.decision === 'ERROR' ? `${e.error!.code}: ${e.error!.message}` : e.failedGates.join(', ');
+      rows.push(`${e.bundle} | ${e.id ?? '-'} | ${e.decision} | ${why}`);
+    }
+  }
+  rows.push(`journal: ${out}`);
+  return rows.join('\n') + '\n';
+}
+
+export async function runBatchCommand(dir: string, f: BatchFlags): Promise<void> {
+  const policy = loadPolicy(f.policy);
+  const seed = parseSeed(f.seed, DEFAULTS.seed);
+  const workers = resolveWorkers(f.workers);
+  const mode = parseChoice('--progress', f.progress, ['auto', 'bar', 'plain', 'none'] as const) ?? 'auto';
+  const progress = makeProgress(mode);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let summary: BatchSummary;
+  try {
+    summary = await withExecutor(workers, (executor) =>
+      runBatch({
+        dir,
+        out: f.out,
+        seed,
+        policy,
+        executor,
+        resume: f.resume === true,
+        signal: controller.signal,
+        onStart: (total, kept) => progress.start(total, kept),
+        onLine: (e, done, total) => progress.line(e, done, total),
+      }),
+    );
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  const code = batchExitCode(summary);
+  if (f.json !== undefined) {
+    const { entries: _entries, ...counts } = summary;
+    emitJson(f.json, JSON.stringify({ ...counts, exitCode: code, journal: f.out }, null, 2) + '\n');
+  }
+  (f.json === '-' ? process.stderr : process.stdout).write(summaryTable(summary, f.out));
+  setExitCode(code);
+}

@@ -1,0 +1,39 @@
+/** `gauntlet validate`'s action (flags in validate_command.ts): load, run the gates, print. */
+import { DEFAULTS } from '../config/defaults.js';
+import { ExitCode } from '../errors.js';
+import { loadCandidate } from '../io/candidate.js';
+import { loadPolicy } from '../io/policy.js';
+import { loadChampion } from '../pipeline/champion.js';
+import { validateCandidate } from '../pipeline/validate.js';
+import { reportJson } from '../report/schema.js';
+import { reportText } from '../report/text.js';
+import { emitJson, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
+
+export interface ValidateFlags {
+  policy?: string;
+  seed?: string;
+  workers?: string;
+  json?: string;
+  timings?: boolean;
+  against?: string;
+}
+
+export async function runValidate(bundle: string, flags: ValidateFlags): Promise<void> {
+  const timings = new Timings();
+  const policy = loadPolicy(flags.policy);
+  const seed = parseSeed(flags.seed, DEFAULTS.seed);
+  const workers = resolveWorkers(flags.workers);
+  const champion = flags.against ? loadChampion(flags.against) : undefined;
+  // The pool starts first, so its threads load while this thread reads the bundle.
+  const report = await withExecutor(workers, (executor) => {
+    const candidate = loadCandidate(bundle);
+    timings.mark('load');
+    return validateCandidate(candidate, { seed, executor, policy, champion });
+  });
+  timings.mark('gates');
+  const json = reportJson(report);
+  if (flags.json !== undefined) emitJson(flags.json, json);
+  textStream(flags.json).write(reportText(report));
+  timings.print(flags.timings === true);
+  setExitCode(report.decision === 'APPROVED' ? ExitCode.approved : ExitCode.rejected);
+}
