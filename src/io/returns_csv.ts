@@ -37,10 +37,7 @@ export function parseReturnsCsv(file: string, bytes: Buffer, opts: ReturnsCsvOpt
   const columns = checkHeader(file, header, minColumns);
   const N = columns.length;
   const T = rows.length;
-  if (T < minRows) throw inputError('E_TOO_FEW_ROWS', { file }, `needs at least ${minRows} data rows, found ${T}`);
-  const buffer = new SharedArrayBuffer(T * N * 8);
-  const data = new Float64Array(buffer);
-  const dates = new Array<string>(T);
+  const { buffer, data, dates } = storage(file, T, N, minRows);
   let prev = -Infinity;
   for (let t = 0; t < T; t++) {
     const row = rows[t];
@@ -48,14 +45,26 @@ export function parseReturnsCsv(file: string, bytes: Buffer, opts: ReturnsCsvOpt
     if (row.length !== N + 1) {
       throw inputError('E_CSV_ROW_WIDTH', { file, row: line }, `expected ${N + 1} fields, found ${row.length}`);
     }
-    const ms = parseIsoCell(row[0], file, line, 'date');
-    if (!(ms > prev)) throw inputError('E_CSV_ORDER', { file, row: line, column: 'date' }, `'${row[0].trim()}' is not after the previous row's date (dates must strictly increase)`);
-    prev = ms;
+    prev = rowDate(row[0], prev, file, line);
     dates[t] = row[0].trim();
     const base = t * N;
     for (let n = 0; n < N; n++) data[base + n] = parseNumberCell(row[n + 1], file, line, columns[n]);
   }
   return { file, T, N, columns, dates, buffer, data };
+}
+
+/** The matrix's shared buffer, its view and the dates array, once T and N are known. */
+function storage(file: string, T: number, N: number, minRows: number): { buffer: SharedArrayBuffer; data: Float64Array; dates: string[] } {
+  if (T < minRows) throw inputError('E_TOO_FEW_ROWS', { file }, `needs at least ${minRows} data rows, found ${T}`);
+  const buffer = new SharedArrayBuffer(T * N * 8);
+  return { buffer, data: new Float64Array(buffer), dates: new Array<string>(T) };
+}
+
+/** A row's date as epoch ms, which must come strictly after the previous row's. */
+function rowDate(cell: string, prev: number, file: string, line: number): number {
+  const ms = parseIsoCell(cell, file, line, 'date');
+  if (!(ms > prev)) throw inputError('E_CSV_ORDER', { file, row: line, column: 'date' }, `'${cell.trim()}' is not after the previous row's date (dates must strictly increase)`);
+  return ms;
 }
 
 /** Header checks shared by both paths: first column `date`, names non-empty and unique, N >= min. */
@@ -101,19 +110,14 @@ function parseUnquoted(file: string, bytes: Buffer, minColumns: number, minRows:
   const columns = checkHeader(file, header, minColumns);
   const N = columns.length;
   const T = starts.length - 1;
-  if (T < minRows) throw inputError('E_TOO_FEW_ROWS', { file }, `needs at least ${minRows} data rows, found ${T}`);
-  const buffer = new SharedArrayBuffer(T * N * 8);
-  const data = new Float64Array(buffer);
-  const dates = new Array<string>(T);
+  const { buffer, data, dates } = storage(file, T, N, minRows);
   let prev = -Infinity;
   for (let t = 0; t < T; t++) {
     const lineStart = starts[t + 1], lineEnd = ends[t + 1], line = lineNos[t + 1];
     let comma = bytes.indexOf(44, lineStart);
     if (comma < 0 || comma > lineEnd) comma = lineEnd;
     const date = text(lineStart, comma);
-    const ms = parseIsoCell(date, file, line, 'date');
-    if (!(ms > prev)) throw inputError('E_CSV_ORDER', { file, row: line, column: 'date' }, `'${date.trim()}' is not after the previous row's date (dates must strictly increase)`);
-    prev = ms;
+    prev = rowDate(date, prev, file, line);
     dates[t] = date.trim();
     const base = t * N;
     // Fast path for the whole row; it stops at the first cell it cannot certify (or a width
