@@ -31,6 +31,11 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  if (argv.length === 0) {
+    // No command is a usage error, not a success: a CI step that lost its arguments must fail.
+    process.stderr.write(program.helpInformation());
+    return ExitCode.badInput;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return takeExitCode();

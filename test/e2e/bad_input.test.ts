@@ -94,6 +94,11 @@ describe('bad input: one line, exit 2, no report', () => {
 });
 
 describe('usage errors exit 2', () => {
+  it('no command at all', () => {
+    const r = runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Usage: gauntlet/);
+  });
   it('unknown command', () => {
     const r = runCli(['frobnicate']);
     expect(r.code).toBe(2);
