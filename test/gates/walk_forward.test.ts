@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { makeReturnsMatrix, type ReturnsMatrix } from '../../src/io/types.js';
-import { walkForwardGate, POOL_MIN_CELLS, type WalkForwardDetails } from '../../src/gates/walk_forward/gate.js';
+import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_forward/gate.js';
 import { walkForwardOptionsSchema, type WalkForwardOptions } from '../../src/gates/walk_forward/options.js';
 import { InProcessExecutor, createExecutor, type ShardExecutor } from '../../src/engine/executor.js';
 import { GauntletError } from '../../src/errors.js';
@@ -220,7 +220,6 @@ describe('walkForwardGate: determinism across executors', () => {
     const rng = seedrandom('wf-determinism');
     const T = 640;
     const N = 420;
-    expect(T * N).toBeGreaterThanOrEqual(POOL_MIN_CELLS); // so the pool is really used
     const flat = new Float64Array(T * N);
     for (let i = 0; i < flat.length; i++) flat[i] = 0.0003 + 0.01 * (rng() + rng() - 1);
     const m = makeReturnsMatrix(flat, { T, N });

@@ -28,7 +28,7 @@ import { SHARD_SIZES } from '../../config/defaults.js';
 import type { ReturnsMatrix } from '../../io/types.js';
 import type { GateContext } from '../context.js';
 import type { GateResult } from '../types.js';
-import { InProcessExecutor, type ShardExecutor } from '../../engine/executor.js';
+import type { ShardExecutor } from '../../engine/executor.js';
 import type { WalkForwardOptions } from './options.js';
 import { walkForwardWindows, windowEdges, type WalkForwardScheme } from './windows.js';
 import { prefixMoments, prefixMomentsLength } from '../../kernels/prefix_moments.js';
@@ -39,9 +39,6 @@ import {
   type WalkForwardSegmentResult,
   type WalkForwardSegmentTask,
 } from '../../kernels/walk_forward_folds.js';
-
-/** Below this many cells the whole gate takes a few milliseconds: thread hand-offs would cost more. */
-export const POOL_MIN_CELLS = 1 << 18;
 
 export type WalkForwardFoldDetails = {
   fold: number;
@@ -115,7 +112,8 @@ export async function walkForwardGate(
     for (let n = 0; n < N; n++) if (!Number.isFinite(data[t * N + n])) throw nonFinite(returns, t, n);
   }
 
-  const executor: ShardExecutor = T * N >= POOL_MIN_CELLS ? ctx.executor : new InProcessExecutor();
+  // Whether a small job is worth threads is the executor's call (PoolOptions.minPoolWork).
+  const executor: ShardExecutor = ctx.executor;
   const edges = windowEdges(plan);
   const segments = edges.length - 1;
   const segmentRows = Array.from({ length: segments }, (_, s) => edges[s + 1] - edges[s]);
