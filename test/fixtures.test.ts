@@ -134,3 +134,15 @@ describe('bundle consistency', () => {
     checkBundle(b);
   });
 });
+
+describe('price series input', () => {
+  it.each([
+    ['Date,Price\n2020-04-17,18.27\n2020-04-20,-36.98\n', "line 3, column 'Price': -36.98 is not a positive price"],
+    ['Date,Price\n2020-04-17,0\n', "line 2, column 'Price': 0 is not a positive price"],
+    ['Date,Price\n2020-04-17,abc\n', "line 2, column 'Price': \"abc\" is not a number"],
+    ['Date,Price\n17/04/2020,18\n', "line 2, column 'Date'"],
+    ['Date,Price\n2020-04-17,18\n2020-04-17,19\n', 'line 3: dates not increasing'],
+  ])('refuses %j', (text, message) => {
+    expect(() => parsePriceSeries(text)).toThrow(message);
+  });
+});
