@@ -46,7 +46,9 @@ export class GauntletError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: number;
   constructor(code: ErrorCode, message: string, exitCode: number = ExitCode.badInput) {
-    super(message);
+    // One line, always: file names, column names and cell text come from the user and may
+    // hold newlines or other control characters; show them escaped.
+    super(message.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)));
     this.name = 'GauntletError';
     this.code = code;
     this.exitCode = exitCode;

@@ -48,9 +48,23 @@ export function parseReturnsCsv(file: string, bytes: Buffer, opts: ReturnsCsvOpt
     prev = rowDate(row[0], prev, file, line);
     dates[t] = row[0].trim();
     const base = t * N;
-    for (let n = 0; n < N; n++) data[base + n] = parseNumberCell(row[n + 1], file, line, columns[n]);
+    for (let n = 0; n < N; n++) data[base + n] = returnCell(parseNumberCell(row[n + 1], file, line, columns[n]), file, line, columns[n]);
   }
   return { file, T, N, columns, dates, buffer, data };
+}
+
+/**
+ * A per-period simple return beyond +-1,000 (100,000% in one period) is not a return: most
+ * likely prices or a unit slip. Refusing it also keeps every sum, square and annualisation
+ * the gates form finite in float64, so extreme input is exit 2 here, never a NaN later.
+ */
+export const MAX_ABS_RETURN = 1000;
+
+function returnCell(v: number, file: string, line: number, column: string): number {
+  if (v > MAX_ABS_RETURN || v < -MAX_ABS_RETURN) {
+    throw inputError('E_CSV_VALUE', { file, row: line, column }, `${v} is not a per-period simple return (beyond +-${MAX_ABS_RETURN}, i.e. 100,000% in one period: prices, or a unit slip?)`);
+  }
+  return v;
 }
 
 /** The matrix's shared buffer, its view and the dates array, once T and N are known. */
@@ -132,7 +146,7 @@ function parseUnquoted(file: string, bytes: Buffer, minColumns: number, minRows:
         const fields = text(lineStart, lineEnd).split(',').length;
         throw inputError('E_CSV_ROW_WIDTH', { file, row: line }, `expected ${N + 1} fields, found ${fields}`);
       }
-      data[base + n] = parseNumberCell(text(p, end), file, line, columns[n]);
+      data[base + n] = returnCell(parseNumberCell(text(p, end), file, line, columns[n]), file, line, columns[n]);
       p = end + 1;
     }
   }
@@ -152,7 +166,8 @@ function fastRow(bytes: Uint8Array, p: number, lineEnd: number, data: Float64Arr
   for (; n < N; n++) {
     if (p > lineEnd) break;
     const v = parseDecimalFast(bytes, p, lineEnd);
-    if (v !== v) break;
+    // Not certifiable, or out of range: the general loop decides and words the message.
+    if (v !== v || v > MAX_ABS_RETURN || v < -MAX_ABS_RETURN) break;
     const end = parsedEnd;
     // The last cell must end the line, the others must not: else leave it to the general loop.
     if ((n === N - 1) !== (end === lineEnd)) break;

@@ -22,12 +22,11 @@
  *     y itself whenever x <= y <= 2x; so peak, max drawdown, min equity and max drop equal
  *     the reference's to within an ulp. The one division per step is off the critical
  *     dependency chain (removing it measured no faster).
- *   - decide every breach rule after the path from the tracked extremes (a path breaches
- *     at most once by construction): drawdown: max (peak - equity) / peak >= limit;
- *     static: min equity <= start x (1 - limit); trailing: max (peak - equity) >= limit.
+ *   - test the breach rule at every step in the SPEC's own form, equity <= a x peak + b
+ *     (`breachLine`), branch-free (`hit |= +(...)`): a path counts at most once.
  *
  * Cost: O(paths x horizon) time; O(n) extra memory per shard (the 1 + r table, or the
- * permutation work array) plus four per-path arrays (two are returned).
+ * permutation work array) plus the two per-path arrays it returns.
  */
 import type { TradeUnit } from '../io/types.js';
 import { shardRngState, INV_2_32 } from '../engine/seed.js';
@@ -80,22 +79,27 @@ interface Frame {
   rng: Int32Array; // tychei state [a, b, c, d], written back after the shard
   maxDrawdown: Float64Array;
   finalEquity: Float64Array;
-  minEquity: Float64Array; // per path, for the static rule
-  maxDrop: Float64Array; // per path: max (peak - equity) in currency, for the trailing rule
+  /** Breach threshold per step = ruleA x peak + ruleB (see breachLine). */
+  ruleA: number;
+  ruleB: number;
+  /** Out: breaching paths of the shard. */
+  breaches: number;
 }
 
-/** Breaching paths of a shard from the per-path extremes: the SPEC 2.4 rules. O(paths). */
-function countBreaches(rule: BreachRuleName, limit: number, startEquity: number, f: Frame): number {
-  let k = 0;
-  if (rule === 'drawdown') {
-    for (let p = 0; p < f.paths; p++) if (f.maxDrawdown[p] >= limit) k++;
-  } else if (rule === 'static') {
-    const floor = startEquity * (1 - limit);
-    for (let p = 0; p < f.paths; p++) if (f.minEquity[p] <= floor) k++;
-  } else {
-    for (let p = 0; p < f.paths; p++) if (f.maxDrop[p] >= limit) k++;
-  }
-  return k;
+/**
+ * The SPEC 2.4 breach rules as one line in (peak, equity): a path breaches at the first step
+ * where equity <= a x peak + b, the peak including the current equity:
+ *   drawdown: a = 1 - limit, b = 0        (equity <= (1 - limit) x peak)
+ *   static:   a = 0,         b = start x (1 - limit)
+ *   trailing: a = 1,         b = -limit   (equity <= peak - limit)
+ * Each threshold is computed exactly as the SPEC's own expression (1 x peak + (-limit) is
+ * peak - limit, 0 x peak + b is b), so the loops compare exactly what the reference twin
+ * compares, branch-free (`hit |= +(equity <= threshold)`), and a path counts at most once.
+ */
+export function breachLine(rule: BreachRuleName, limit: number, startEquity: number): [number, number] {
+  if (rule === 'drawdown') return [1 - limit, 0];
+  if (rule === 'static') return [0, startEquity * (1 - limit)];
+  return [1, -limit];
 }
 
 export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResult {
@@ -107,6 +111,7 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
   const v = new Float64Array(n);
   if (task.unit === 'return') for (let i = 0; i < n; i++) v[i] = 1 + values[i];
   else for (let i = 0; i < n; i++) v[i] = values[i];
+  const line = breachLine(task.rule, task.limit, task.startEquity);
   const f: Frame = {
     v,
     n,
@@ -117,8 +122,9 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
     rng: shardRngState(task.runSeed, 'monteCarlo', task.shardIndex),
     maxDrawdown: new Float64Array(task.paths),
     finalEquity: new Float64Array(task.paths),
-    minEquity: new Float64Array(task.paths),
-    maxDrop: new Float64Array(task.paths),
+    ruleA: line[0],
+    ruleB: line[1],
+    breaches: 0,
   };
   const compounding = task.unit === 'return';
   switch (task.method) {
@@ -132,8 +138,7 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
       if (compounding) permutationReturn(f); else permutationPnl(f);
       break;
   }
-  const breaches = countBreaches(task.rule, task.limit, task.startEquity, f);
-  return { shardIndex: task.shardIndex, breaches, maxDrawdown: f.maxDrawdown, finalEquity: f.finalEquity };
+  return { shardIndex: task.shardIndex, breaches: f.breaches, maxDrawdown: f.maxDrawdown, finalEquity: f.finalEquity };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -147,10 +152,11 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
 
 function iidReturn(f: Frame): void {
   const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
-  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, outMinEq = f.minEquity, outMaxDrop = f.maxDrop;
+  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   for (let p = 0; p < P; p++) {
-    let eq = start, peak = start, maxDD = 0, minEq = start, maxDrop = 0;
+    let eq = start, peak = start, maxDD = 0, hit = 0;
     for (let h = 0; h < H; h++) {
       b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
       b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
@@ -160,22 +166,21 @@ function iidReturn(f: Frame): void {
       const drop = peak - eq;
       const gDD = drop / peak - maxDD;
       maxDD += 0.5 * (gDD + Math.abs(gDD));
-      const gMin = minEq - eq;
-      minEq -= 0.5 * (gMin + Math.abs(gMin));
-      const gDrop = drop - maxDrop;
-      maxDrop += 0.5 * (gDrop + Math.abs(gDrop));
+      hit |= +(eq <= ruleA * peak + ruleB);
     }
-    outMaxDD[p] = maxDD; outFinal[p] = eq; outMinEq[p] = minEq; outMaxDrop[p] = maxDrop;
+    outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
   f.rng[0] = a; f.rng[1] = b; f.rng[2] = c; f.rng[3] = d;
+  f.breaches = breaches;
 }
 
 function iidPnl(f: Frame): void {
   const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
-  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, outMinEq = f.minEquity, outMaxDrop = f.maxDrop;
+  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   for (let p = 0; p < P; p++) {
-    let eq = start, peak = start, maxDD = 0, minEq = start, maxDrop = 0;
+    let eq = start, peak = start, maxDD = 0, hit = 0;
     for (let h = 0; h < H; h++) {
       b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
       b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
@@ -185,14 +190,12 @@ function iidPnl(f: Frame): void {
       const drop = peak - eq;
       const gDD = drop / peak - maxDD;
       maxDD += 0.5 * (gDD + Math.abs(gDD));
-      const gMin = minEq - eq;
-      minEq -= 0.5 * (gMin + Math.abs(gMin));
-      const gDrop = drop - maxDrop;
-      maxDrop += 0.5 * (gDrop + Math.abs(gDrop));
+      hit |= +(eq <= ruleA * peak + ruleB);
     }
-    outMaxDD[p] = maxDD; outFinal[p] = eq; outMinEq[p] = minEq; outMaxDrop[p] = maxDrop;
+    outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
   f.rng[0] = a; f.rng[1] = b; f.rng[2] = c; f.rng[3] = d;
+  f.breaches = breaches;
 }
 
 /**
@@ -209,11 +212,12 @@ function iidPnl(f: Frame): void {
  */
 function stationaryReturn(f: Frame): void {
   const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
-  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, outMinEq = f.minEquity, outMaxDrop = f.maxDrop;
+  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   const restartBelow = f.restartBelow, freshScale = n / restartBelow;
   for (let p = 0; p < P; p++) {
-    let eq = start, peak = start, maxDD = 0, minEq = start, maxDrop = 0;
+    let eq = start, peak = start, maxDD = 0, hit = 0;
     b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
     b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
     let idx = ((a >>> 0) * scaleN) | 0;
@@ -236,23 +240,22 @@ function stationaryReturn(f: Frame): void {
       const drop = peak - eq;
       const gDD = drop / peak - maxDD;
       maxDD += 0.5 * (gDD + Math.abs(gDD));
-      const gMin = minEq - eq;
-      minEq -= 0.5 * (gMin + Math.abs(gMin));
-      const gDrop = drop - maxDrop;
-      maxDrop += 0.5 * (gDrop + Math.abs(gDrop));
+      hit |= +(eq <= ruleA * peak + ruleB);
     }
-    outMaxDD[p] = maxDD; outFinal[p] = eq; outMinEq[p] = minEq; outMaxDrop[p] = maxDrop;
+    outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
   f.rng[0] = a; f.rng[1] = b; f.rng[2] = c; f.rng[3] = d;
+  f.breaches = breaches;
 }
 
 function stationaryPnl(f: Frame): void {
   const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
-  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, outMinEq = f.minEquity, outMaxDrop = f.maxDrop;
+  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   const restartBelow = f.restartBelow, freshScale = n / restartBelow;
   for (let p = 0; p < P; p++) {
-    let eq = start, peak = start, maxDD = 0, minEq = start, maxDrop = 0;
+    let eq = start, peak = start, maxDD = 0, hit = 0;
     b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
     b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
     let idx = ((a >>> 0) * scaleN) | 0;
@@ -275,14 +278,12 @@ function stationaryPnl(f: Frame): void {
       const drop = peak - eq;
       const gDD = drop / peak - maxDD;
       maxDD += 0.5 * (gDD + Math.abs(gDD));
-      const gMin = minEq - eq;
-      minEq -= 0.5 * (gMin + Math.abs(gMin));
-      const gDrop = drop - maxDrop;
-      maxDrop += 0.5 * (gDrop + Math.abs(gDrop));
+      hit |= +(eq <= ruleA * peak + ruleB);
     }
-    outMaxDD[p] = maxDD; outFinal[p] = eq; outMinEq[p] = minEq; outMaxDrop[p] = maxDrop;
+    outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
   f.rng[0] = a; f.rng[1] = b; f.rng[2] = c; f.rng[3] = d;
+  f.breaches = breaches;
 }
 
 /**
@@ -293,12 +294,13 @@ function stationaryPnl(f: Frame): void {
  */
 function permutationReturn(f: Frame): void {
   const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
-  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, outMinEq = f.minEquity, outMaxDrop = f.maxDrop;
+  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   const work = new Float64Array(n);
   for (let p = 0; p < P; p++) {
     work.set(v);
-    let eq = start, peak = start, maxDD = 0, minEq = start, maxDrop = 0;
+    let eq = start, peak = start, maxDD = 0, hit = 0;
     for (let h = 0; h < n; h++) {
       b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
       b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
@@ -312,24 +314,23 @@ function permutationReturn(f: Frame): void {
       const drop = peak - eq;
       const gDD = drop / peak - maxDD;
       maxDD += 0.5 * (gDD + Math.abs(gDD));
-      const gMin = minEq - eq;
-      minEq -= 0.5 * (gMin + Math.abs(gMin));
-      const gDrop = drop - maxDrop;
-      maxDrop += 0.5 * (gDrop + Math.abs(gDrop));
+      hit |= +(eq <= ruleA * peak + ruleB);
     }
-    outMaxDD[p] = maxDD; outFinal[p] = eq; outMinEq[p] = minEq; outMaxDrop[p] = maxDrop;
+    outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
   f.rng[0] = a; f.rng[1] = b; f.rng[2] = c; f.rng[3] = d;
+  f.breaches = breaches;
 }
 
 function permutationPnl(f: Frame): void {
   const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
-  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, outMinEq = f.minEquity, outMaxDrop = f.maxDrop;
+  const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   const work = new Float64Array(n);
   for (let p = 0; p < P; p++) {
     work.set(v);
-    let eq = start, peak = start, maxDD = 0, minEq = start, maxDrop = 0;
+    let eq = start, peak = start, maxDD = 0, hit = 0;
     for (let h = 0; h < n; h++) {
       b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
       b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
@@ -343,12 +344,10 @@ function permutationPnl(f: Frame): void {
       const drop = peak - eq;
       const gDD = drop / peak - maxDD;
       maxDD += 0.5 * (gDD + Math.abs(gDD));
-      const gMin = minEq - eq;
-      minEq -= 0.5 * (gMin + Math.abs(gMin));
-      const gDrop = drop - maxDrop;
-      maxDrop += 0.5 * (gDrop + Math.abs(gDrop));
+      hit |= +(eq <= ruleA * peak + ruleB);
     }
-    outMaxDD[p] = maxDD; outFinal[p] = eq; outMinEq[p] = minEq; outMaxDrop[p] = maxDrop;
+    outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
   f.rng[0] = a; f.rng[1] = b; f.rng[2] = c; f.rng[3] = d;
+  f.breaches = breaches;
 }

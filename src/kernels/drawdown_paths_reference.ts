@@ -31,9 +31,9 @@ export interface PathOutcome {
 /**
  * Walk one equity path over `values[order[0]], values[order[1]], ...` (SPEC 2.4):
  * `return` compounds (equity = max(0, equity x (1 + r))), `pnl` adds; the peak includes
- * the start. Breach when (peak - equity) / peak >= limit (drawdown: equity <= (1 - limit)
- * x peak), equity <= start x (1 - limit) (static) or peak - equity >= limit (trailing:
- * equity <= peak - limit); a path breaches at most once. O(length).
+ * the start. Breach when equity <= (1 - limit) x peak (drawdown), equity <= start x
+ * (1 - limit) (static) or equity <= peak - limit (trailing), peak including the current
+ * equity; a path breaches at most once. O(length).
  */
 export function walkEquityPath(
   values: ArrayLike<number>,
@@ -54,9 +54,11 @@ export function walkEquityPath(
     const drawdown = (peak - equity) / peak;
     if (drawdown > maxDrawdown) maxDrawdown = drawdown;
     if (!breached) {
-      if (rule === 'drawdown') breached = drawdown >= limit;
+      // The SPEC's comparisons literally (not the drawdown ratio against the limit, which
+      // rounds differently at the boundary: a -20% trade must breach a 20% limit).
+      if (rule === 'drawdown') breached = equity <= (1 - limit) * peak;
       else if (rule === 'static') breached = equity <= startEquity * (1 - limit);
-      else breached = peak - equity >= limit;
+      else breached = equity <= peak - limit;
     }
   }
   return { breached, maxDrawdown, finalEquity: equity };

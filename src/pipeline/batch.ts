@@ -24,6 +24,7 @@ import { JournalWriter, readJournalLines, rewriteJournal } from '../io/journal.j
 import { GATE_ORDER, type GateName } from '../gates/types.js';
 import { ENGINE_VERSION } from '../version.js';
 import { validateBundle } from './validate.js';
+import { reportJson } from '../report/schema.js';
 
 export interface JournalGate {
   enabled: boolean;
@@ -96,7 +97,13 @@ export function findBundles(dir: string): string[] {
     for (const name of names) {
       if (name.startsWith('.')) continue;
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
+      let isDir = false;
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch {
+        continue; // a dangling link or an unreadable entry is not a bundle; it must not stop the batch
+      }
+      if (isDir) walk(p);
     }
   };
   walk(dir);
@@ -164,6 +171,9 @@ export async function journalEntryFor(base: EntryBase, dir: string, seed: number
   const bundleDir = bundleDirOf(dir, base.bundle);
   try {
     const report = await validateBundle(bundleDir, { seed, executor, policy });
+    // The same schema and finiteness checks as `validate --json`: a line never carries a
+    // NaN turned into null, and batch and validate agree on every bundle.
+    reportJson(report);
     const gates = {} as Record<GateName, JournalGate>;
     for (const k of GATE_ORDER) {
       const g = report.gates[k];
@@ -203,7 +213,12 @@ async function processCandidate(rel: string, opts: BatchOptions): Promise<Journa
     return errorEntry(fallback, bundleDirOf(opts.dir, rel), err);
   }
   const ex = opts.executor;
-  const bytes = Object.keys(base.files).reduce((sum, f) => sum + statSync(join(bundleDirOf(opts.dir, rel), f)).size, 0);
+  let bytes = Infinity;
+  try {
+    bytes = Object.keys(base.files).reduce((sum, f) => sum + statSync(join(bundleDirOf(opts.dir, rel), f)).size, 0);
+  } catch {
+    /* changed under us: validate on this thread, where any error becomes the line */
+  }
   if (ex instanceof PoolExecutor && bytes <= WHOLE_CANDIDATE_MAX_BYTES) {
     const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy };
     try {
@@ -235,7 +250,12 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       }
       const rel = bundles[kept];
       if (entry.bundle !== rel) break;
-      const files = bundleFiles(bundleDirOf(opts.dir, rel));
+      let files: Record<string, string>;
+      try {
+        files = bundleFiles(bundleDirOf(opts.dir, rel));
+      } catch {
+        break; // unreadable now: validate it again (its line will say why)
+      }
       if (entry.key !== entryKey(rel, files, opts.policy.sha256, opts.seed)) break;
       entries.push(entry);
     }

@@ -30,12 +30,17 @@ export async function validateCandidate(c: Candidate, opts: ValidateOptions): Pr
   const { policy } = opts.policy;
   const ctx = { executor: opts.executor, seed: opts.seed };
   const g = policy.gates;
-  const [winRate, walkForward, pbo, monteCarlo] = await Promise.all([
+  // All four run at once (their shards interleave on the pool); if several fail, the error
+  // reported is the first in gate order, not the first in time, so it never depends on the
+  // worker count or on which shard finished first.
+  const settled = await Promise.allSettled([
     Promise.resolve().then(() => winRateGate(c.trades, { ...g.winRate, strict: policy.strict })),
-    walkForwardGate(c.returns, g.walkForward, ctx, { periodsPerYear: c.manifest.periodsPerYear }),
-    pboGate(c.returns, g.pbo, ctx),
-    monteCarloGate(c.trades, { ...g.monteCarlo, strict: policy.strict }, ctx, { initialEquity: c.manifest.initialEquity ?? null }),
+    Promise.resolve().then(() => walkForwardGate(c.returns, g.walkForward, ctx, { periodsPerYear: c.manifest.periodsPerYear })),
+    Promise.resolve().then(() => pboGate(c.returns, g.pbo, ctx)),
+    Promise.resolve().then(() => monteCarloGate(c.trades, { ...g.monteCarlo, strict: policy.strict }, ctx, { initialEquity: c.manifest.initialEquity ?? null })),
   ]);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
+  const [winRate, walkForward, pbo, monteCarlo] = settled.map((r) => (r as PromiseFulfilledResult<GateResult>).value);
   const gates: Record<string, GateResult> = { winRate, walkForward, pbo, monteCarlo };
   const failedGates = GATE_ORDER.filter((k) => !gates[k].pass);
   const warnings = [...c.warnings];

@@ -83,7 +83,7 @@ describe('trades.csv', () => {
 
 describe('returns.csv: the streaming path and the quoted path agree', () => {
   it('same matrix, dates and columns whether or not the header is quoted', () => {
-    const rows = ['2020-01-01,0.01,-2.5e-3,7', '2020-01-02,-0,0.1234567890123456789,1e30', '2020-01-03,.5,5.,-0.000001'];
+    const rows = ['2020-01-01,0.01,-2.5e-3,7', '2020-01-02,-0,0.1234567890123456789,1e2', '2020-01-03,.5,5.,-0.000001'];
     const plain = parseReturnsCsv('r.csv', buf(['date,a,b,c', ...rows].join('\r\n') + '\r\n\r\n'));
     const quoted = parseReturnsCsv('r.csv', buf(['date,"a",b,c', ...rows].join('\n') + '\n'));
     expect(Array.from(plain.data).map((x) => Object.is(x, -0) ? '-0' : x)).toEqual(Array.from(quoted.data).map((x) => Object.is(x, -0) ? '-0' : x));
@@ -98,5 +98,17 @@ describe('returns.csv: the streaming path and the quoted path agree', () => {
     ['date,a,b\n2020-01-01,1, 2 \n2020-01-02,0x1,2\n', "r.csv, line 3, column 'a': '0x1' is not a number"],
   ])('streaming path messages: %j', (text, message) => {
     expect(() => parseReturnsCsv('r.csv', buf(text))).toThrow(message);
+  });
+});
+
+describe('returns.csv: magnitude', () => {
+  it.each([
+    ['date,a,b\n2020-01-01,0.01,1e303\n2020-01-02,0,0\n'],
+    ['date,"a",b\n2020-01-01,0.01,-2500\n2020-01-02,0,0\n'],
+  ])('refuses a cell beyond +-1000 on both parse paths: %j', (text) => {
+    expect(() => parseReturnsCsv('r.csv', buf(text))).toThrow(/r\.csv, line 2, column 'b': .* is not a per-period simple return/);
+  });
+  it('accepts +-1000 itself', () => {
+    expect(parseReturnsCsv('r.csv', buf('date,a,b\n2020-01-01,1000,-1000\n2020-01-02,0,0\n')).data[0]).toBe(1000);
   });
 });

@@ -44,7 +44,7 @@ export type MonteCarloDetails = {
   paths: number;
   horizon: number;
   /** Mean block length b of the stationary bootstrap (null for iid / permutation). */
-  blockLength: { value: number | null; auto: boolean; politisWhite: { raw: number; max: number; mHat: number; M: number } | null };
+  blockLength: { value: number | null; auto: boolean; politisWhite: { raw: number | null; max: number; mHat: number; M: number } | null };
   breach: { rule: MonteCarloOptions['breach']['rule']; limit: number };
   /** Equity each path starts from (initialEquity, or 1 in return mode without one). */
   startEquity: number;
@@ -151,8 +151,12 @@ export async function monteCarloGate(
     if (options.blockLength === 'auto') {
       const pw = politisWhiteBlockLength(trades.values.subarray(0, n));
       b = pw.b;
-      blockLength = { value: b, auto: true, politisWhite: { raw: pw.bRaw, max: pw.bMax, mHat: pw.mHat, M: pw.M } };
-      if (pw.bRaw > pw.bMax) warnings.push(`Politis-White block length ${pw.bRaw} capped at b_max = ${pw.bMax}: the trades are strongly dependent`);
+      // With very few trades the demeaned autocovariances can sum to exactly 0 (g0 = 0): the
+      // estimate is then unbounded, so b takes the cap and `raw` is null, never Infinity.
+      const raw = Number.isFinite(pw.bRaw) ? pw.bRaw : null;
+      blockLength = { value: b, auto: true, politisWhite: { raw, max: pw.bMax, mHat: pw.mHat, M: pw.M } };
+      if (raw === null) warnings.push(`Politis-White block length is unbounded for these ${n} trades (spectral estimate g0 = 0): capped at b_max = ${pw.bMax}`);
+      else if (raw > pw.bMax) warnings.push(`Politis-White block length ${raw} capped at b_max = ${pw.bMax}: the trades are strongly dependent`);
     } else {
       b = options.blockLength;
       if (!(Number.isFinite(b) && b > 0)) throw optionError('monteCarlo.blockLength', `${b} must be 'auto' or a number >= 1`);

@@ -227,16 +227,23 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
   let c = 0;
   for (const r of shards) for (let i = 0; i < r.rank.length; i++) ranks[c++] = r.rank[i];
   // merged index -> lexicographic position. Without sampling the ranks are exactly 0..C-1,
-  // so a rank is its own position (O(C)); a sample is ordered by a native numeric sort of
-  // rank x C + merged index (exact: C(32, 16) x 2e6 < 2^53), not a comparator sort.
+  // so a rank is its own position (O(C)). A sample's ranks are distinct: sort a copy
+  // natively and find each rank's position by binary search (O(C log C), exact for any C).
   const slot = new Int32Array(C);
   if (!sampled) {
     for (let i = 0; i < C; i++) slot[i] = ranks[i];
   } else {
-    const packed = new Float64Array(C);
-    for (let i = 0; i < C; i++) packed[i] = ranks[i] * C + i;
-    packed.sort();
-    for (let pos = 0; pos < C; pos++) slot[packed[pos] % C] = pos;
+    const sorted = Float64Array.from(ranks).sort();
+    for (let i = 0; i < C; i++) {
+      let lo = 0, hi = C - 1;
+      const r = ranks[i];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < r) lo = mid + 1;
+        else hi = mid;
+      }
+      slot[i] = lo;
+    }
   }
   const nStar = new Array<number>(C), oosRank = new Array<number>(C), logit = new Array<number>(C);
   const isM = new Float64Array(C), oosM = new Float64Array(C);
