@@ -9,8 +9,8 @@
  *   finish. Lines are still written in candidate order.
  * - Each line carries a key: SHA-256 over (bundle path, every bundle file's SHA-256, policy
  *   hash, seed, engine version). `resume` keeps the longest prefix of the journal whose keys
- *   match the batch in order and continues from there, so the final journal is byte-identical
- *   to an uninterrupted run's.
+ *   match the batch in order (stopping at a crashed candidate, which is retried) and
+ *   continues from there, so the final journal is byte-identical to an uninterrupted run's.
  * - A malformed bundle (exit 2) or a crashed worker (exit 3) becomes that candidate's line and
  *   the batch goes on.
  */
@@ -250,6 +250,8 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       }
       const rel = bundles[kept];
       if (entry.bundle !== rel) break;
+      // A crash (exit 3) says nothing about the candidate: validate it again on resume.
+      if (entry.decision === 'ERROR' && entry.error?.exitCode === 3) break;
       let files: Record<string, string>;
       try {
         files = bundleFiles(bundleDirOf(opts.dir, rel));

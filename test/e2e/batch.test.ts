@@ -107,6 +107,9 @@ describe('gauntlet batch', () => {
         expect(got[i]).toBe(ref[i]);
       }
     }
+    // Resume retries the crashed candidate (a crash says nothing about the bundle).
+    runCli(['batch', batchDir, '--out', out, '--workers', '2', '--progress', 'none', '--resume']);
+    expect(readFileSync(out)).toEqual(readFileSync(reference));
   });
 
   it('whole-candidate worker tasks and in-process sharding write the same journal', () => {
