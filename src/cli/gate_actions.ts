@@ -13,6 +13,7 @@ import { winRateOptionsSchema } from '../gates/win_rate/options.js';
 import { monteCarloOptionsSchema } from '../gates/monte_carlo/options.js';
 import { pboOptionsSchema } from '../gates/pbo/options.js';
 import { walkForwardOptionsSchema } from '../gates/walk_forward/options.js';
+import { TIE_RULES } from '../gates/ties.js';
 import type { GateResult } from '../gates/types.js';
 import { gateJson } from '../report/schema.js';
 import { gateLines } from '../report/text.js';
@@ -100,6 +101,7 @@ export async function runPbo(file: string, f: Record<string, string | boolean | 
     S: parseIntOption('--S', s('S'), 0),
     metric: parseChoice('--metric', s('metric'), ['sharpe', 'mean', 'sortino'] as const),
     truncate: parseChoice('--truncate', s('truncate'), ['none', 'oldest'] as const),
+    ties: parseChoice('--ties', s('ties'), TIE_RULES),
     maxCombinations: parseIntOption('--max-combinations', s('maxCombinations'), 1),
     threshold: parseNumberOption('--threshold', s('threshold')),
   });
@@ -127,6 +129,7 @@ export async function runWalkforward(file: string, f: Record<string, string | bo
     scheme: parseChoice('--scheme', s('scheme'), ['rolling', 'anchored'] as const),
     gap: parseIntOption('--gap', s('gap'), 0),
     metric: parseChoice('--metric', s('metric'), ['sharpe', 'mean'] as const),
+    ties: parseChoice('--ties', s('ties'), TIE_RULES),
     threshold: parseNumberOption('--threshold', s('threshold')),
   });
   const ppy = parseNumberOption('--periods-per-year', s('periodsPerYear')) ?? 252;
@@ -135,7 +138,7 @@ export async function runWalkforward(file: string, f: Record<string, string | bo
   const result = await withExecutor(workers, (executor) => {
     const { matrix } = readReturnsCsv(file, { minColumns: 1 });
     timings.mark('load');
-    return walkForwardGate(matrix, opts, { executor, seed: DEFAULTS.seed }, { periodsPerYear: ppy });
+    return walkForwardGate(matrix, opts, { executor, seed: DEFAULTS.seed }, { periodsPerYear: ppy, strict: f.strict === true || policy.strict });
   });
   timings.mark('gate');
   finish(result, s('json'), timings, f.timings === true);

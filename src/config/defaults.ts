@@ -14,6 +14,7 @@ export const DEFAULTS = {
     scheme: 'rolling' as 'rolling' | 'anchored',
     gap: 0,
     metric: 'sharpe' as 'sharpe' | 'mean',
+    ties: 'first' as 'first' | 'average',
   },
   pbo: {
     enabled: true,
@@ -23,6 +24,7 @@ export const DEFAULTS = {
     truncate: 'none' as 'none' | 'oldest',
     maxCombinations: 2_000_000,
     histogramBins: 20,
+    ties: 'first' as 'first' | 'average',
   },
   monteCarlo: {
     enabled: true,

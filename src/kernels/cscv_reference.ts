@@ -1,20 +1,22 @@
 /**
  * Plain reference kernel for CSCV (Bailey, Borwein, Lopez de Prado & Zhu, "The Probability
- * of Backtest Overfitting", J. Computational Finance 2017; SPEC 2.3): for every combination
- * it recomputes each column's metric on both halves straight from the rows, picks
- * n* = first argmax of the in-sample metric and ranks the out-of-sample metrics with ties
- * averaged. It is the fast kernel's parity twin (test/kernels/cscv.test.ts) and the bench
- * baseline; nothing here is clever on purpose.
+ * of Backtest Overfitting", J. Computational Finance 2017; docs/methodology.md, "PBO"): for
+ * every combination it recomputes each column's metric on both halves straight from the
+ * rows, picks n* = the lowest index among the exactly tied IS maxima and ranks the
+ * out-of-sample metrics with ties averaged. It is the fast kernel's parity twin
+ * (test/kernels/cscv.test.ts) and the bench baseline; nothing here is clever on purpose, and
+ * it shares no arithmetic with the fast kernel (it does not call exact_metric.ts): the
+ * parity tests compare two independent implementations of the same formulas bit for bit.
  *
  * Cost: O(T x N) per combination, O(C x T x N) for C combinations. `halfMetrics` walks rows
- * row-major for every column at once; `metricOnBlocks` (one column) is what the fast kernel
- * falls back to for guarded halves; both perform the same operations per column.
+ * row-major for every column at once, in time order, so each column's value is a function
+ * of its own values on the half only.
  */
-import { inputError } from '../errors.js';
 import { averageRanks } from '../stats/rank.js';
-import { lexUnrank, maskToBlocks } from './combinations.js';
+import { lexUnrank } from './combinations.js';
+import { zeroDispersionError, type PboMetric, type TieRule } from './cscv.js';
 
-export type PboMetric = 'sharpe' | 'mean' | 'sortino';
+export type { PboMetric, TieRule } from './cscv.js';
 
 /** Where the blocks are: rows [rowOffset, rowOffset + S x blockRows) of a T x N row-major matrix. */
 export interface CscvLayout {
@@ -26,100 +28,73 @@ export interface CscvLayout {
   metric: PboMetric;
 }
 
-/** Error for a half on which the metric is undefined; the gate's pre-check names the column. */
-export function zeroDispersionError(metric: PboMetric, column: string, mask: number, S: number): Error {
-  const what = metric === 'sortino' ? 'has no negative returns (downside deviation 0, Sortino undefined)' : 'has standard deviation 0 (Sharpe undefined)';
-  return inputError('E_PBO_ZERO_VARIANCE', {}, `column '${column}' ${what} on blocks {${maskToBlocks(mask, S).join(',')}}`);
-}
-
-/**
- * The metric of column n over the rows of the blocks in `mask`, in time order:
- *   sharpe  = mean / sample std (ddof 1), two-pass (mean first, then squared deviations);
- *   mean    = arithmetic mean;
- *   sortino = mean / downside deviation, DD = sqrt(sum(min(x, 0)^2) / h) over all h rows
- *             (target 0, Sortino & Price 1994; PerformanceAnalytics' "full" method).
- * Throws when the half is constant (sharpe) or has no negative return (sortino). O(h).
- */
-export function metricOnBlocks(l: CscvLayout, mask: number, n: number): number {
-  const { data, N, rowOffset, S, blockRows: L, metric } = l;
-  let h = 0;
-  let sum = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  let neg2 = 0;
-  let negCount = 0;
-  for (let b = 0; b < S; b++) {
-    if (((mask >>> b) & 1) === 0) continue;
-    const end = rowOffset + (b + 1) * L;
-    for (let t = rowOffset + b * L; t < end; t++) {
-      const x = data[t * N + n];
-      sum += x;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-      if (x < 0) {
-        neg2 += x * x;
-        negCount++;
-      }
-      h++;
-    }
-  }
-  const mean = sum / h;
-  if (metric === 'mean') return mean;
-  if (metric === 'sortino') {
-    if (negCount === 0) throw zeroDispersionError(metric, `#${n}`, mask, S);
-    return mean / Math.sqrt(neg2 / h);
-  }
-  if (lo === hi) throw zeroDispersionError(metric, `#${n}`, mask, S);
-  let ss = 0;
-  for (let b = 0; b < S; b++) {
-    if (((mask >>> b) & 1) === 0) continue;
-    const end = rowOffset + (b + 1) * L;
-    for (let t = rowOffset + b * L; t < end; t++) {
-      const d = data[t * N + n] - mean;
-      ss += d * d;
-    }
-  }
-  return mean / Math.sqrt(ss / (h - 1));
-}
-
 export interface CscvCombinationResults {
   /** Lexicographic rank of each evaluated combination. */
   rank: Float64Array;
   nStar: Int32Array;
   oosRank: Float64Array;
+  logit: Float64Array;
+  tieCount: Int32Array;
   isMetric: Float64Array;
   oosMetric: Float64Array;
 }
 
+/** Mean of values, summed in ascending order (independent of the order they come in). */
+function sortedMean(values: number[]): number {
+  const v = Float64Array.from(values).sort();
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  return s / v.length;
+}
+
 /**
- * Evaluates the combinations with the given lexicographic ranks, one at a time, from rows.
- * O(ranks.length x T x N).
+ * Evaluates the combinations with the given lexicographic ranks, one at a time, from rows:
+ * every column's metric on both halves, the exactly tied IS maxima (n* = the lowest index),
+ * the OOS ranks of all columns (ties averaged), and lambda = ln(w / (1 - w)), w = rank /
+ * (N + 1); under ties 'average' the mean over the tied columns of lambda, rank and OOS
+ * metric. O(ranks.length x T x N).
  */
-export function cscvReference(l: CscvLayout, ranks: readonly number[]): CscvCombinationResults {
+export function cscvReference(l: CscvLayout, ranks: readonly number[], ties: TieRule = 'first'): CscvCombinationResults {
   const { N, S } = l;
   const k = S / 2;
   const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const C = ranks.length;
   const out: CscvCombinationResults = {
     rank: Float64Array.from(ranks),
-    nStar: new Int32Array(ranks.length),
-    oosRank: new Float64Array(ranks.length),
-    isMetric: new Float64Array(ranks.length),
-    oosMetric: new Float64Array(ranks.length),
+    nStar: new Int32Array(C),
+    oosRank: new Float64Array(C),
+    logit: new Float64Array(C),
+    tieCount: new Int32Array(C),
+    isMetric: new Float64Array(C),
+    oosMetric: new Float64Array(C),
   };
   const R = new Float64Array(N);
   const Rbar = new Float64Array(N);
   const work = halfWork(N);
+  const lambda = (r: number): number => Math.log(r / (N + 1) / (1 - r / (N + 1)));
   ranks.forEach((rank, i) => {
     const mask = lexUnrank(rank, S, k);
     const comp = (~mask & full) >>> 0;
     halfMetrics(l, mask, R, work);
     halfMetrics(l, comp, Rbar, work);
-    let nStar = 0;
-    for (let n = 1; n < N; n++) if (R[n] > R[nStar]) nStar = n;
+    let max = -Infinity;
+    for (let n = 0; n < N; n++) if (R[n] > max) max = R[n];
+    const tied: number[] = [];
+    for (let n = 0; n < N; n++) if (R[n] === max) tied.push(n);
+    const oosRanks = averageRanks(Rbar);
+    const nStar = tied[0];
     out.nStar[i] = nStar;
-    out.oosRank[i] = averageRanks(Rbar)[nStar];
+    out.tieCount[i] = tied.length;
     out.isMetric[i] = R[nStar];
-    out.oosMetric[i] = Rbar[nStar];
+    if (ties === 'first' || tied.length === 1) {
+      out.oosRank[i] = oosRanks[nStar];
+      out.logit[i] = lambda(oosRanks[nStar]);
+      out.oosMetric[i] = Rbar[nStar];
+    } else {
+      out.oosRank[i] = sortedMean(tied.map((n) => oosRanks[n]));
+      out.logit[i] = sortedMean(tied.map((n) => lambda(oosRanks[n])));
+      out.oosMetric[i] = sortedMean(tied.map((n) => Rbar[n]));
+    }
   });
   return out;
 }
@@ -130,10 +105,13 @@ function halfWork(N: number): HalfWork {
 }
 
 /**
- * metricOnBlocks for every column at once, walking the half's rows in time order (row-major,
- * so the plain kernel is not penalised by strided reads). Per column the floating-point
- * operations and their order are those of metricOnBlocks, so the values are identical.
- * O(h x N).
+ * The metric of every column on the half `mask`, walking the half's rows in time order
+ * (row-major, so the plain kernel is not penalised by strided reads):
+ *   sharpe  = mean / sample std (ddof 1), two-pass (mean first, then squared deviations);
+ *   mean    = arithmetic mean;
+ *   sortino = mean / downside deviation, DD = sqrt(sum(min(x, 0)^2) / h) over all h rows
+ *             (target 0, Sortino & Price 1994; PerformanceAnalytics' "full" method).
+ * Throws when a half is constant (sharpe) or has no negative return (sortino). O(h x N).
  */
 export function halfMetrics(l: CscvLayout, mask: number, out: Float64Array, w: HalfWork = halfWork(l.N)): void {
   const { data, N, rowOffset, S, blockRows: L, metric } = l;

@@ -14,17 +14,23 @@
  * r = 4) and O(K^2 L N) for anchored ones; and a prefix array built inside one worker could
  * not reach the others without the same SharedArrayBuffer round trip.
  *
- * Selection: n* = argmax over columns of the IS metric; strict `>` so ties keep the lowest
- * index. Under `sharpe` (mean / sample std, ddof 1) a column whose IS standard deviation is
- * zero up to rounding (sd <= ZERO_SD_RELATIVE x |mean|) has no Sharpe and cannot be
- * selected; a fold where no column can be selected is an E_WF_INPUT error naming the fold.
+ * Selection (docs/methodology.md, "Walk-forward" and "Exact ties"): n* = argmax over columns of
+ * the IS metric, the lowest index among exactly tied maxima. The prefix-moment values are
+ * accurate to ~1e-12 relative but not bit-exact (columns identical on a window get values
+ * that differ in the last bits), so the argmax is certified: when the runner-up lies within
+ * TIE_TOLERANCE of the best, every column in that band is recomputed exactly from rows and
+ * the decision is taken on exact values. Under `sharpe` a column whose IS values are all
+ * equal has no Sharpe and cannot be selected: decided from the values (a window whose fast
+ * variance is below PRECISION_GUARD of the column's sum of squares is recomputed from rows),
+ * never from a rounded variance. A fold where no column can be selected is an E_WF_INPUT
+ * error naming the fold. The selected column's (or, under ties 'average', the tied columns'
+ * row-wise average's) IS and OOS moments are then computed exactly from rows, so every
+ * reported number is a function of the selected values alone.
  */
 import { inputError } from '../errors.js';
 import { float64View } from './views.js';
-import { segmentMoments, firstNonFiniteCell, prefixSumOffset, prefixSquareOffset, windowMoments } from './prefix_moments.js';
-
-/** A standard deviation at most this fraction of |mean| is zero up to rounding error. */
-export const ZERO_SD_RELATIVE = 1e-10;
+import { segmentMoments, firstNonFiniteCell, prefixSumOffset, prefixSquareOffset } from './prefix_moments.js';
+import { PRECISION_GUARD, TIE_TOLERANCE, exactWindowMetric, exactWindowStats, type WindowStats } from './exact_metric.js';
 
 export type WalkForwardMetric = 'sharpe' | 'mean';
 
@@ -46,17 +52,24 @@ export interface WalkForwardFoldTask {
   phase: 'fold';
   shardIndex: number;
   fold: number;
+  /** The returns matrix's own buffer, for exact recomputation of tie bands and the selection's moments. */
+  returns: SharedArrayBuffer;
+  /** Row ranges [start, end) of the fold's IS and OOS windows. */
+  isStart: number;
+  isEnd: number;
+  oosStart: number;
+  oosEnd: number;
+  ties: 'first' | 'average';
+  /** Absolute part of the tie tolerance: 1 for Sharpe, the typical return size for the mean metric. */
+  tieUnit: number;
   /** Prefix moments at the window edges (layout in prefix_moments.ts). */
   prefix: SharedArrayBuffer;
   N: number;
   segments: number;
-  /** Edge indices (into the sorted edge list) and row counts of the fold's IS and OOS windows. */
+  /** Edge indices (into the sorted edge list) and row count of the fold's IS window. */
   isFrom: number;
   isTo: number;
   isRows: number;
-  oosFrom: number;
-  oosTo: number;
-  oosRows: number;
   metric: WalkForwardMetric;
 }
 
@@ -75,15 +88,25 @@ export interface WalkForwardSegmentResult {
 export interface WalkForwardFoldResult {
   phase: 'fold';
   fold: number;
+  /** n*: the lowest index among the columns exactly tied for the best IS metric. */
   selectedIndex: number;
+  /** How many columns tied exactly for the best IS metric (1 = no tie). */
+  tiedColumns: number;
+  /** Under ties 'average' with a tie: every tied column's index (else just n*). */
+  tiedIndices: number[];
   /** Columns that could be selected (all N under `mean`; those with a defined IS Sharpe under `sharpe`). */
   eligibleColumns: number;
   isRows: number;
   isMean: number;
   isM2: number;
+  /** Whether the selection's IS values are all equal (its Sharpe undefined). */
+  isConstant: boolean;
   oosRows: number;
   oosMean: number;
   oosM2: number;
+  /** Smallest and largest OOS value of the selection (the stitched series is constant iff every fold's are one value). */
+  oosMin: number;
+  oosMax: number;
 }
 
 export type WalkForwardShardResult = WalkForwardSegmentResult | WalkForwardFoldResult;
@@ -112,40 +135,98 @@ export function walkForwardSegmentShard(task: WalkForwardSegmentTask): WalkForwa
   return { phase: 'segment', segment: task.shardIndex, nonFiniteRow, nonFiniteColumn, overflowColumn };
 }
 
-/** Selects n* for one fold and returns its IS and OOS moments. O(N). */
+/**
+ * Selects n* for one fold and returns its IS and OOS moments. O(N) plus O(IS rows) per column
+ * in a tie band or with a guarded variance, plus O(IS + OOS rows) for the selection's exact
+ * moments.
+ */
 export function walkForwardFoldShard(task: WalkForwardFoldTask): WalkForwardFoldResult {
   const p = float64View(task.prefix);
-  const { N, segments, isRows, oosRows } = task;
+  const data = float64View(task.returns);
+  const { N, segments, isRows, isStart, isEnd } = task;
   const isS0 = prefixSumOffset(task.isFrom, N);
   const isS1 = prefixSumOffset(task.isTo, N);
   const isQ0 = prefixSquareOffset(task.isFrom, segments, N);
   const isQ1 = prefixSquareOffset(task.isTo, segments, N);
+  const totQ0 = prefixSquareOffset(0, segments, N);
+  const totQ1 = prefixSquareOffset(segments, segments, N);
   const sharpe = task.metric === 'sharpe';
-  let best = -1;
-  let bestScore = -Infinity;
-  let eligible = 0;
+  // Fast scores; ineligible columns (Sharpe undefined) score NaN and never enter the argmax.
+  const score = new Float64Array(N);
+  let best = -1, bestScore = -Infinity, second = -Infinity, eligible = 0;
   for (let n = 0; n < N; n++) {
     const S = p[isS1 + n] - p[isS0 + n];
     const mean = p[n] + S / isRows;
-    let score = mean;
+    let v = mean;
     if (sharpe) {
       const Q = p[isQ1 + n] - p[isQ0 + n];
       const m2 = Q - (S * S) / isRows;
-      const sd = m2 > 0 ? Math.sqrt(m2 / (isRows - 1)) : 0;
-      if (sd <= ZERO_SD_RELATIVE * Math.abs(mean)) continue; // Sharpe undefined: not selectable
-      score = mean / sd;
+      // The prefix sums' rounding error scales with the column's whole sum of squares.
+      v = m2 > PRECISION_GUARD * (p[totQ1 + n] - p[totQ0 + n]) ? mean / Math.sqrt(m2 / (isRows - 1)) : exactWindowMetric(data, N, isStart, isEnd, n, 'sharpe');
     }
+    score[n] = v;
+    if (Number.isNaN(v)) continue; // all IS values equal: Sharpe undefined, not selectable
     eligible++;
-    if (best < 0 || score > bestScore) {
+    if (v > bestScore) {
+      second = bestScore;
+      bestScore = v;
       best = n;
-      bestScore = score;
-    }
+    } else if (v > second) second = v;
   }
   if (best < 0) {
-    throw inputError('E_WF_INPUT', {}, `walk-forward fold ${task.fold}: every column has zero IS variance, so no IS Sharpe is defined and no column can be selected`);
+    throw inputError('E_WF_INPUT', {}, `walk-forward fold ${task.fold}: every column's IS returns are constant, so no IS Sharpe is defined and no column can be selected`);
   }
-  const { mean: isMean, m2: isM2 } = windowMoments(p, segments, N, task.isFrom, task.isTo, isRows, best);
-  const { mean: oosMean, m2: oosM2 } = windowMoments(p, segments, N, task.oosFrom, task.oosTo, oosRows, best);
-  return { phase: 'fold', fold: task.fold, selectedIndex: best, eligibleColumns: eligible, isRows, isMean, isM2, oosRows, oosMean, oosM2 };
+  // Certify the argmax: recompute the band within the tolerance of the best exactly.
+  let tied = [best];
+  const tol = TIE_TOLERANCE * (Math.abs(bestScore) + task.tieUnit);
+  if (second >= bestScore - tol) {
+    let max = -Infinity;
+    tied = [];
+    for (let n = 0; n < N; n++) {
+      if (!(score[n] >= bestScore - tol)) continue;
+      const v = exactWindowMetric(data, N, isStart, isEnd, n, task.metric);
+      if (v > max) {
+        max = v;
+        tied = [n];
+      } else if (v === max) tied.push(n);
+    }
+  }
+  const selection = task.ties === 'average' ? tied : [tied[0]];
+  const is = selectionStats(data, N, isStart, isEnd, selection);
+  const oos = selectionStats(data, N, task.oosStart, task.oosEnd, selection);
+  return {
+    phase: 'fold', fold: task.fold, selectedIndex: tied[0], tiedColumns: tied.length, tiedIndices: selection,
+    eligibleColumns: eligible, isRows, isMean: is.mean, isM2: is.m2, isConstant: is.constant,
+    oosRows: task.oosEnd - task.oosStart, oosMean: oos.mean, oosM2: oos.m2, oosMin: oos.min, oosMax: oos.max,
+  };
 }
 
+/**
+ * Exact moments over rows [start, end) of one column, or of the row-wise average of several
+ * (each row's values summed in ascending order, so the column order cannot change a bit).
+ * O((end - start) x k log k) for k columns.
+ */
+export function selectionStats(data: Float64Array, N: number, start: number, end: number, cols: readonly number[]): WindowStats & { min: number; max: number } {
+  const rows = end - start;
+  const series = new Float64Array(rows);
+  const k = cols.length;
+  const row = new Float64Array(k);
+  for (let t = 0; t < rows; t++) {
+    if (k === 1) {
+      series[t] = data[(start + t) * N + cols[0]];
+      continue;
+    }
+    for (let j = 0; j < k; j++) row[j] = data[(start + t) * N + cols[j]];
+    row.sort();
+    let s = 0;
+    for (let j = 0; j < k; j++) s += row[j];
+    series[t] = s / k;
+  }
+  const stats = exactWindowStats(series, 1, 0, rows, 0);
+  let min = Infinity, max = -Infinity;
+  for (let t = 0; t < rows; t++) {
+    if (series[t] < min) min = series[t];
+    if (series[t] > max) max = series[t];
+  }
+  return { ...stats, min, max };
+}

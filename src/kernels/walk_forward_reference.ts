@@ -1,14 +1,18 @@
 /**
- * Brute-force walk-forward (SPEC 2.2), the independent twin of the segment/prefix kernels:
- * windows straight from the SPEC formulas, each fold's IS and OOS rows sliced out of the
- * matrix and every column's mean and sample standard deviation recomputed by the textbook
- * two-pass formula. No shared state between folds, no prefix sums, no shards.
+ * Brute-force walk-forward (docs/methodology.md, "Walk-forward"), the independent twin of the
+ * segment/prefix kernels: windows straight from the window formulas, each fold's IS and OOS
+ * rows sliced out of the matrix and every column's mean and sample standard deviation
+ * recomputed by the textbook two-pass formula in time order (so columns identical on a
+ * window tie exactly; a window whose values are all equal has no Sharpe). n* = the lowest
+ * index among the exactly tied maxima; under ties 'average' the fold's series is the row-wise
+ * average of the tied columns (each row's values summed in ascending order). No shared state
+ * between folds, no prefix sums, no shards, nothing shared with the fast kernels.
  * O(K (r + 1) L N) for rolling windows, O(K^2 L N) for anchored ones; tests and the
  * benchmark only.
  */
 import type { ReturnsMatrix } from '../io/types.js';
 import { returnsView } from '../io/ndarray_view.js';
-import { ZERO_SD_RELATIVE, type WalkForwardMetric } from './walk_forward_folds.js';
+import type { WalkForwardMetric } from './walk_forward_folds.js';
 
 export interface ReferenceFold {
   fold: number;
@@ -17,6 +21,8 @@ export interface ReferenceFold {
   oosStart: number;
   oosEnd: number;
   selectedIndex: number;
+  /** Columns exactly tied for the best IS metric. */
+  tied: number[];
   isMean: number;
   isSd: number;
   oosMean: number;
@@ -37,13 +43,24 @@ export interface ReferenceWalkForward {
   stitchedSd: number;
 }
 
-function meanSd(xs: Float64Array): { mean: number; sd: number } {
+function meanSd(xs: Float64Array): { mean: number; sd: number; constant: boolean } {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];
   const mean = s / xs.length;
   let ss = 0;
   for (let i = 0; i < xs.length; i++) ss += (xs[i] - mean) * (xs[i] - mean);
-  return { mean, sd: Math.sqrt(ss / (xs.length - 1)) };
+  return { mean, sd: Math.sqrt(ss / (xs.length - 1)), constant: xs.every((x) => x === xs[0]) };
+}
+
+/** Row-wise average of several column slices (each row's values sorted ascending, then summed). */
+function rowAverage(cols: Float64Array[]): Float64Array {
+  if (cols.length === 1) return cols[0];
+  return cols[0].map((_, t) => {
+    const row = cols.map((c) => c[t]).sort((a, b) => a - b);
+    let s = 0;
+    for (const x of row) s += x;
+    return s / row.length;
+  });
 }
 
 /** Column n of the rows [start, end), copied out through an ndarray view (not the kernels' index arithmetic). */
@@ -56,7 +73,7 @@ function columnSlice(m: ReturnsMatrix, start: number, end: number, n: number): F
 
 export function walkForwardReference(
   m: ReturnsMatrix,
-  opts: { folds: number; isOosRatio: number; gap: number; scheme: 'rolling' | 'anchored'; metric: WalkForwardMetric },
+  opts: { folds: number; isOosRatio: number; gap: number; scheme: 'rolling' | 'anchored'; metric: WalkForwardMetric; ties?: 'first' | 'average' },
 ): ReferenceWalkForward {
   const { T, N } = m;
   const K = opts.folds;
@@ -76,31 +93,33 @@ export function walkForwardReference(
     // Slice the IS rows once per fold, then recompute every column from scratch.
     const isRows = m.data.slice(isStart * N, isEnd * N);
     const nIs = isEnd - isStart;
-    let best = -1;
+    let tied: number[] = [];
     let bestScore = -Infinity;
     for (let n = 0; n < N; n++) {
       const col = new Float64Array(nIs);
       for (let t = 0; t < nIs; t++) col[t] = isRows[t * N + n];
-      const { mean, sd } = meanSd(col);
+      const { mean, sd, constant } = meanSd(col);
       let score = mean;
       if (opts.metric === 'sharpe') {
-        if (sd <= ZERO_SD_RELATIVE * Math.abs(mean)) continue;
+        if (constant) continue;
         score = mean / sd;
       }
-      if (best < 0 || score > bestScore) {
-        best = n;
+      if (score > bestScore) {
+        tied = [n];
         bestScore = score;
-      }
+      } else if (score === bestScore) tied.push(n);
     }
-    if (best < 0) throw new Error(`walkForwardReference: fold ${k} has no selectable column`);
-    const isCol = columnSlice(m, isStart, isEnd, best);
-    const oosCol = columnSlice(m, oosStart, oosEnd, best);
+    if (tied.length === 0) throw new Error(`walkForwardReference: fold ${k} has no selectable column`);
+    const best = tied[0];
+    const chosen = opts.ties === 'average' ? tied : [best];
+    const isCol = rowAverage(chosen.map((n) => columnSlice(m, isStart, isEnd, n)));
+    const oosCol = rowAverage(chosen.map((n) => columnSlice(m, oosStart, oosEnd, n)));
     const is = meanSd(isCol);
     const oos = meanSd(oosCol);
     for (let t = 0; t < isCol.length; t++) isSum += isCol[t];
     isCount += isCol.length;
     for (let t = 0; t < oosCol.length; t++) stitched.push(oosCol[t]);
-    folds.push({ fold: k, isStart, isEnd, oosStart, oosEnd, selectedIndex: best, isMean: is.mean, isSd: is.sd, oosMean: oos.mean, oosSd: oos.sd });
+    folds.push({ fold: k, isStart, isEnd, oosStart, oosEnd, selectedIndex: best, tied, isMean: is.mean, isSd: is.sd, oosMean: oos.mean, oosSd: oos.sd });
   }
   const aggregateIsMean = isSum / isCount;
   const st = meanSd(Float64Array.from(stitched));

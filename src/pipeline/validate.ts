@@ -35,7 +35,7 @@ export async function validateCandidate(c: Candidate, opts: ValidateOptions): Pr
   // worker count or on which shard finished first.
   const settled = await Promise.allSettled([
     Promise.resolve().then(() => winRateGate(c.trades, { ...g.winRate, strict: policy.strict })),
-    Promise.resolve().then(() => walkForwardGate(c.returns, g.walkForward, ctx, { periodsPerYear: c.manifest.periodsPerYear })),
+    Promise.resolve().then(() => walkForwardGate(c.returns, g.walkForward, ctx, { periodsPerYear: c.manifest.periodsPerYear, strict: policy.strict })),
     Promise.resolve().then(() => pboGate(c.returns, g.pbo, ctx)),
     Promise.resolve().then(() => monteCarloGate(c.trades, { ...g.monteCarlo, strict: policy.strict }, ctx, { initialEquity: c.manifest.initialEquity ?? null })),
   ]);

@@ -45,9 +45,14 @@ function detailLine(r: GateResult): string {
       if (d.folds !== undefined) parts.push(`${d.folds} ${d.scheme ?? ''} folds`.replace('  ', ' '));
       if (d.aggregateIsAnnualisedReturn !== undefined) parts.push(`IS ${num(d.aggregateIsAnnualisedReturn)} / OOS ${num(d.aggregateOosAnnualisedReturn)} annualised`);
       if (d.profitableOosFolds !== undefined) parts.push(`profitable OOS folds ${num(d.profitableOosFolds, 2)}`);
+      if (d.isTStat !== undefined) parts.push(`IS t-stat ${num(d.isTStat, 2)}`);
       break;
     case 'pbo':
-      if (d.combinations !== undefined) parts.push(`${d.combinations} CSCV combinations (S = ${d.S}, ${d.metric})`);
+      if (d.combinations !== undefined) {
+        const sampled = d.sampled ? ` sampled of ${d.combinationsTotal}` : '';
+        parts.push(`${d.combinations}${sampled} CSCV combinations (S = ${d.S}, ${d.metric})`);
+      }
+      if (typeof d.sampling?.standardError === 'number') parts.push(`standard error ${num(d.sampling.standardError)}`);
       if (d.probabilityOfLoss !== undefined) parts.push(`P(OOS loss) ${num(d.probabilityOfLoss)}`);
       if (d.degradation?.slope !== undefined) parts.push(`degradation slope ${num(d.degradation.slope)}`);
       break;

@@ -13,7 +13,7 @@ import { GauntletError } from '../../src/errors.js';
 import { makeTrades } from '../../src/io/types.js';
 import type { MonteCarloShardResult, MonteCarloShardTask } from '../../src/kernels/drawdown_paths.js';
 import { computeBlockMoments, type PboShardTask } from '../../src/kernels/cscv.js';
-import type { PboMetric } from '../../src/kernels/cscv_reference.js';
+import type { PboMetric } from '../../src/kernels/cscv.js';
 import { ShuffledExecutor, seededPermutation } from '../helpers/shuffled_executor.js';
 
 const rng = seedrandom.tychei('executor-test');
@@ -46,7 +46,7 @@ function zeroDispersionPboTask(shardIndex: number, metric: PboMetric): PboShardT
   }
   return {
     kind: 'pbo', shardIndex, returns: buffer, moments: computeBlockMoments(data, N, 0, S, L), T, N, rowOffset: 0, S,
-    blockRows: L, metric, pairStart: 0, pairCount: 3, pairs: null, gridLo: -1, gridInvWidth: 10, gridBins: 20,
+    blockRows: L, metric, ties: 'first', tieUnit: 1, pairStart: 0, pairCount: 3, pairs: null, gridLo: -1, gridInvWidth: 10, gridBins: 20,
   };
 }
 

@@ -160,7 +160,7 @@ describe('walkForwardGate: hand-computable cases', () => {
     const sharpe = await walkForwardGate(m, options({ folds: 2, isOosRatio: 3 }), inProcess, ppy);
     expect((sharpe.details as WalkForwardDetails).foldResults.map((f) => f.selected)).toEqual(['noisy', 'noisy']);
     expect(sharpe.warnings).toHaveLength(2);
-    expect(sharpe.warnings[0]).toMatch(/fold 1: 1 of 2 columns have zero IS variance/);
+    expect(sharpe.warnings[0]).toMatch(/fold 1: 1 of 2 columns have constant IS returns/);
     const mean = await walkForwardGate(m, options({ folds: 2, isOosRatio: 3, metric: 'mean' }), inProcess, ppy);
     const f = (mean.details as WalkForwardDetails).foldResults[0];
     expect(f.selected).toBe('flat');
@@ -207,7 +207,7 @@ describe('walkForwardGate: errors (exit 2, one line)', () => {
     const flat = makeReturnsMatrix(Array.from({ length: 20 }, (_, t) => (t < 12 ? [0.01, 0] : [0.01 * (t % 2), 0.02 * (t % 2)])));
     const e = await gateError(flat, { folds: 2, isOosRatio: 3 });
     expect(e.code).toBe('E_WF_INPUT');
-    expect(e.message).toMatch(/fold 1: every column has zero IS variance/);
+    expect(e.message).toMatch(/fold 1: every column's IS returns are constant/);
   });
   it('periodsPerYear must be positive', async () => {
     const e = await gateError(m, { folds: 2, isOosRatio: 1 }, { periodsPerYear: 0 });
@@ -240,5 +240,59 @@ describe('walkForwardGate: determinism across executors', () => {
     expect(outputs[1]).toBe(outputs[0]);
     expect(outputs[2]).toBe(outputs[0]);
     expect(JSON.parse(outputs[0]).details.foldResults).toHaveLength(7);
+  });
+});
+
+describe('walkForwardGate: stability of the ratio (isTStat)', () => {
+  /** Folds of 40 rows: column 0 with IS drift `mu` plus noise, column 1 pure noise (sharper columns win). */
+  function drift(mu: number, seed: string): ReturnsMatrix {
+    const rng = seedrandom(seed);
+    return makeReturnsMatrix(Array.from({ length: 200 }, () => [mu + (rng() - 0.5) * 0.02, (rng() - 0.5) * 0.02]));
+  }
+
+  it('isTStat is the t-statistic of the pooled IS returns of the selected columns', async () => {
+    const m = drift(0.004, 'tstat');
+    const res = await walkForwardGate(m, options({ folds: 3, isOosRatio: 2 }), inProcess, ppy);
+    const d = res.details as WalkForwardDetails;
+    const pooled: number[] = [];
+    for (const f of d.foldResults) for (let t = f.isRows[0]; t < f.isRows[1]; t++) pooled.push(m.data[t * 2 + f.selectedIndex]);
+    const mean = pooled.reduce((a, b) => a + b, 0) / pooled.length;
+    const sd = Math.sqrt(pooled.reduce((a, b) => a + (b - mean) ** 2, 0) / (pooled.length - 1));
+    expect(Math.abs((d.isTStat as number) - mean / (sd / Math.sqrt(pooled.length)))).toBeLessThan(1e-9);
+    expect(d.isTStat).toBeGreaterThan(1);
+    expect(res.warnings.join('\n')).not.toMatch(/not distinguishable/);
+  });
+
+  it('a positive IS aggregate with t < 1 warns; strict mode fails the gate with IS_NOT_SIGNIFICANT', async () => {
+    // Search a few seeds of pure noise for an IS aggregate that is positive but insignificant.
+    for (let s = 0; s < 50; s++) {
+      const m = drift(0, `weak-${s}`);
+      const loose = await walkForwardGate(m, options({ folds: 3, isOosRatio: 2, threshold: 0 }), inProcess, ppy);
+      const d = loose.details as WalkForwardDetails;
+      if (!(d.aggregateIsAnnualisedReturn > 0 && (d.isTStat as number) < 1)) continue;
+      expect(loose.warnings.join('\n')).toMatch(/aggregate IS return is not distinguishable from 0 \(t = \d\.\d\d < 1\)/);
+      expect(loose.reason).toBeNull();
+      const strict = await walkForwardGate(m, options({ folds: 3, isOosRatio: 2, threshold: 0 }), inProcess, { ...ppy, strict: true });
+      expect(strict).toMatchObject({ pass: false, reason: 'IS_NOT_SIGNIFICANT', value: loose.value });
+      return;
+    }
+    throw new Error('no insignificant case found');
+  });
+
+  it('reports exact ties per fold and counts them, with a warning', async () => {
+    const rng = seedrandom('wf-ties');
+    const rows = Array.from({ length: 60 }, () => [(rng() - 0.3) * 0.02, 0, (rng() - 0.5) * 0.02]);
+    for (const r of rows) r[1] = r[0]; // column 1 = column 0 everywhere
+    const res = await walkForwardGate(makeReturnsMatrix(rows, { columns: ['a', 'b', 'c'] }), options({ folds: 3, isOosRatio: 2 }), inProcess, ppy);
+    const d = res.details as WalkForwardDetails;
+    const tied = d.foldResults.filter((f) => f.selected === 'a').length;
+    expect(d.tiedSelections).toBe(tied);
+    expect(d.foldResults.every((f) => f.selected !== 'b')).toBe(true);
+    expect(tied).toBeGreaterThan(0);
+    expect(res.warnings.join('\n')).toMatch(new RegExp(`${tied} of 3 folds had several configurations tied`));
+    const avg = await walkForwardGate(makeReturnsMatrix(rows, { columns: ['a', 'b', 'c'] }), options({ folds: 3, isOosRatio: 2, ties: 'average' }), inProcess, ppy);
+    const ad = avg.details as WalkForwardDetails;
+    ad.foldResults.forEach((f) => { if (f.tiedColumns > 1) expect(f.averagedOver).toEqual(['a', 'b']); });
+    expect(avg.value).toBe(res.value); // identical twins: the average is the same series
   });
 });

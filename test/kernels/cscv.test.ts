@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
-import { computeBlockMoments, pboShard, PRECISION_GUARD, type PboShardTask } from '../../src/kernels/cscv.js';
+import { computeBlockMoments, pboShard, PRECISION_GUARD, tieUnit, type PboShardTask } from '../../src/kernels/cscv.js';
 import { cscvReference, type PboMetric } from '../../src/kernels/cscv_reference.js';
 import { binomial } from '../../src/kernels/combinations.js';
 import { averageRanks, averageRankOf } from '../../src/stats/rank.js';
@@ -33,9 +33,11 @@ function task(c: Case, pairStart: number, pairCount: number, pairs: number[] | n
   const rowOffset = c.T % c.S, L = (c.T - rowOffset) / c.S;
   const returns = new SharedArrayBuffer(c.data.length * 8);
   new Float64Array(returns).set(c.data);
+  const moments = computeBlockMoments(c.data, c.N, rowOffset, c.S, L);
   return {
-    kind: 'pbo', shardIndex: 0, returns, moments: computeBlockMoments(c.data, c.N, rowOffset, c.S, L), T: c.T, N: c.N,
-    rowOffset, S: c.S, blockRows: L, metric: c.metric, pairStart, pairCount, pairs, gridLo: -1, gridInvWidth: 10, gridBins: 20,
+    kind: 'pbo', shardIndex: 0, returns, moments, T: c.T, N: c.N,
+    rowOffset, S: c.S, blockRows: L, metric: c.metric, ties: 'first', tieUnit: tieUnit(new Float64Array(moments), c.S, c.N, L, c.metric),
+    pairStart, pairCount, pairs, gridLo: -1, gridInvWidth: 10, gridBins: 20,
   };
 }
 

@@ -24,11 +24,14 @@ import type { ReturnsMatrix } from '../../io/types.js';
 import type { GateContext } from '../context.js';
 import { compare, type GateResult } from '../types.js';
 import type { PboOptions } from './options.js';
+import { tieWarning } from '../ties.js';
 import { binomial, lexRank, maskToBlocks } from '../../kernels/combinations.js';
-import { computeBlockMoments, gridBinIndex, type PboShardResult, type PboShardTask } from '../../kernels/cscv.js';
+import { computeBlockMoments, gridBinIndex, oosValueRange, tieUnit, type PboShardResult, type PboShardTask } from '../../kernels/cscv.js';
 
-/** Bins of the fixed grid on which the pooled and selected OOS distributions are compared. */
-export const DOMINANCE_GRID_BINS = 1000;
+/** Bins of the grid on which the pooled and selected OOS distributions are compared. */
+export const DOMINANCE_GRID_BINS = 4096;
+/** Pair positions evaluated first to find where the OOS values lie (the dominance grid's range). */
+export const DOMINANCE_PILOT_PAIRS = 32;
 
 export interface PboExtra {
   /** Include every combination's nStar, oosRank and logit (lexicographic order). */
@@ -126,38 +129,28 @@ function checkValues(returns: ReturnsMatrix, S: number, lay: Layout, metric: Pbo
 }
 
 /**
- * Range of the dominance grid, from the data: min and max over columns and single blocks of
- * the metric on that block (block metrics scatter wider than half metrics, so they usually
- * bracket every OOS value; values outside land in the end bins and the exact extremes are
- * tracked). O(S x N).
+ * The dominance grid's range: the OOS metric values of a pilot of DOMINANCE_PILOT_PAIRS pair
+ * positions spread evenly over the run's pairs (both combinations, every column), widened by
+ * a quarter of their spread on each side. The grid thus spans the values actually compared,
+ * whatever the metric (single-block metrics, the seed's choice, can be thousands of times
+ * wider for Sortino, leaving every OOS value in a handful of bins); values beyond it land in
+ * the end bins and their exact extremes are kept. Deterministic: the pilot depends on the
+ * data and the pair list only. O(S x N + pilot x N).
  */
-function dominanceRange(moments: Float64Array, S: number, N: number, L: number, metric: PboOptions['metric']): [number, number] {
-  const SN = S * N;
-  let lo = Infinity, hi = -Infinity;
-  for (let b = 0; b < S; b++) {
-    for (let n = 0; n < N; n++) {
-      const i = b * N + n;
-      const d1 = moments[N + i], d2 = moments[N + SN + i], ng = moments[N + 2 * SN + i], nc = moments[N + 3 * SN + i];
-      const mean = moments[n] + d1 / L;
-      let v = mean;
-      if (metric === 'sharpe') {
-        const ss = d2 - (d1 * d1) / L;
-        v = ss > 0 ? mean / Math.sqrt(ss / (L - 1)) : NaN;
-      } else if (metric === 'sortino') {
-        v = nc > 0 ? mean / Math.sqrt(ng / L) : NaN;
-      }
-      if (Number.isFinite(v)) {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    }
-  }
+function dominanceRange(base: PboShardTask, pairTotal: number, sample: number[] | null): [number, number] {
+  const m = Math.min(DOMINANCE_PILOT_PAIRS, pairTotal);
+  const positions = Array.from({ length: m }, (_, i) => {
+    const j = Math.floor((i * pairTotal) / m);
+    return sample ? sample[j] : j;
+  });
+  const [lo, hi] = oosValueRange(base, positions);
   if (!(hi > lo)) {
     const c = Number.isFinite(lo) ? lo : 0;
     const pad = c !== 0 ? Math.abs(c) : 1;
     return [c - pad, c + pad];
   }
-  return [lo, hi];
+  const pad = (hi - lo) / 4;
+  return [lo - pad, hi + pad];
 }
 
 /** A uniform double in [0, 1) with 53 random bits from two tychei draws (as seedrandom's double()). */
@@ -198,9 +191,6 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
 
   const momentsBuffer = computeBlockMoments(returns.data, N, lay.rowOffset, S, lay.L, options.metric === 'sortino');
   const moments = new Float64Array(momentsBuffer);
-  const [gridLo, gridHi] = dominanceRange(moments, S, N, lay.L, options.metric);
-  const B = DOMINANCE_GRID_BINS;
-  const gridInvWidth = B / (gridHi - gridLo);
 
   const total = binomial(S, k);
   const P = total / 2;
@@ -209,14 +199,23 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
   const sample = sampled ? samplePairs(P, Math.max(1, Math.floor(options.maxCombinations / 2)), ctx.seed) : null;
   const pairTotal = sample ? sample.length : P;
 
+  const base: PboShardTask = {
+    kind: 'pbo', shardIndex: 0, returns: returns.buffer, moments: momentsBuffer, T: returns.T, N,
+    rowOffset: lay.rowOffset, S, blockRows: lay.L, metric: options.metric, ties: options.ties,
+    tieUnit: tieUnit(moments, S, N, lay.L, options.metric),
+    pairStart: 0, pairCount: 0, pairs: null, gridLo: 0, gridInvWidth: 0, gridBins: DOMINANCE_GRID_BINS,
+  };
+  const [gridLo, gridHi] = dominanceRange(base, pairTotal, sample);
+  const B = DOMINANCE_GRID_BINS;
+  const gridInvWidth = B / (gridHi - gridLo);
+
   const tasks: PboShardTask[] = [];
   for (let start = 0, s = 0; start < pairTotal; start += pairsPerShard, s++) {
     const count = Math.min(pairsPerShard, pairTotal - start);
     tasks.push({
-      kind: 'pbo', shardIndex: s, returns: returns.buffer, moments: momentsBuffer, T: returns.T, N,
-      rowOffset: lay.rowOffset, S, blockRows: lay.L, metric: options.metric,
+      ...base, shardIndex: s,
       pairStart: sample ? 0 : start, pairCount: count, pairs: sample ? sample.slice(start, start + count) : null,
-      gridLo, gridInvWidth, gridBins: B,
+      gridLo, gridInvWidth,
     });
   }
   const shards = await ctx.executor.run<PboShardResult>(tasks);
@@ -246,9 +245,12 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
     }
   }
   const nStar = new Array<number>(C), oosRank = new Array<number>(C), logit = new Array<number>(C);
+  const tieCount = new Int32Array(C);
   const isM = new Float64Array(C), oosM = new Float64Array(C);
   const lexRanks = new Array<number>(C);
   const poolCounts = new Float64Array(B);
+  // Overfit combinations per complementary pair (0, 1 or 2), in merge order: the sampling unit.
+  const pairOverfit = new Uint8Array(pairTotal);
   let poolMin = gridLo, poolMax = gridHi;
   c = 0;
   for (const r of shards) {
@@ -257,30 +259,33 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
       lexRanks[pos] = r.rank[i];
       nStar[pos] = r.nStar[i];
       oosRank[pos] = r.oosRank[i];
+      logit[pos] = r.logit[i];
+      tieCount[pos] = r.tieCount[i];
       isM[pos] = r.isMetric[i];
       oosM[pos] = r.oosMetric[i];
+      if (r.logit[i] <= 0) pairOverfit[c >> 1]++;
     }
     for (let b = 0; b < B; b++) poolCounts[b] += r.poolCounts[b];
     if (r.poolMin < poolMin) poolMin = r.poolMin;
     if (r.poolMax > poolMax) poolMax = r.poolMax;
   }
 
-  // Logits, PBO, histogram, probability of loss.
+  // PBO, histogram, probability of loss, ties.
   const lnN = Math.log(N);
   const bins = options.histogramBins;
   const histWidth = (2 * lnN) / bins;
   const histCounts = new Array<number>(bins).fill(0);
-  let overfit = 0, losses = 0;
+  let overfit = 0, losses = 0, tiedSelections = 0;
   for (let i = 0; i < C; i++) {
-    const w = oosRank[i] / (N + 1);
-    const lambda = Math.log(w / (1 - w));
-    logit[i] = lambda;
+    const lambda = logit[i];
     if (lambda <= 0) overfit++;
     if (oosM[i] < 0) losses++;
+    if (tieCount[i] > 1) tiedSelections++;
     histCounts[Math.min(bins - 1, Math.max(0, Math.floor((lambda + lnN) / histWidth)))]++;
   }
   const pbo = overfit / C;
   const histEdges = Array.from({ length: bins + 1 }, (_, j) => (j === bins ? lnN : -lnN + j * histWidth));
+  const standardError = sampled ? sampledStandardError(pairOverfit, P) : null;
 
   const details: Record<string, unknown> = {
     S,
@@ -290,10 +295,18 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
     combinationsTotal: total,
     sampled,
     ...(sampled
-      ? { sampling: { method: 'complementary pairs drawn without replacement (Floyd)', pairs: pairTotal, seed: ctx.seed, generator: GENERATOR, stream: shardSeedString(ctx.seed, 'pbo', 0) } }
+      ? {
+          sampling: {
+            method: 'complementary pairs drawn without replacement (Floyd)', pairs: pairTotal, pairsTotal: P,
+            seed: ctx.seed, generator: GENERATOR, stream: shardSeedString(ctx.seed, 'pbo', 0),
+            standardError,
+          },
+        }
       : {}),
     metric: options.metric,
     rankConvention: 'w = rank / (N + 1)',
+    ties: options.ties,
+    tiedSelections,
     logitHistogram: { bins, range: [-lnN, lnN], edges: histEdges, counts: histCounts },
     degradation: degradation(isM, oosM),
     probabilityOfLoss: losses / C,
@@ -305,12 +318,37 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
     details.perCombination = sampled ? { rank: lexRanks, nStar, oosRank, logit } : { nStar, oosRank, logit };
   }
   const warnings: string[] = [];
-  if (sampled) warnings.push(`PBO estimated on ${C} of ${total} combinations sampled without replacement (seed ${ctx.seed})`);
+  if (sampled) {
+    const se = standardError === null ? '' : `, standard error ${standardError.toFixed(4)}`;
+    warnings.push(`PBO estimated on ${C} of ${total} combinations sampled without replacement (seed ${ctx.seed}${se})`);
+  }
+  if (tiedSelections > 0) warnings.push(tieWarning(tiedSelections, C, 'combinations', options.ties));
   if (lay.rowOffset > 0) warnings.push(`dropped the oldest ${lay.rowOffset} row${lay.rowOffset === 1 ? '' : 's'} so that S = ${S} blocks are equal`);
   return {
     gate: 'pbo', enabled: true, value: pbo, gatedValue: pbo, gatedOn: 'point', threshold: options.threshold,
     comparison: '<', pass: compare(pbo, '<', options.threshold), reason: null, details, warnings,
   };
+}
+
+/**
+ * Standard error of a PBO estimated on m of the P complementary pairs drawn without
+ * replacement: the pair is the sampling unit, y_i = (overfit combinations in pair i) / 2, and
+ * SE = sqrt((1 - m / P) s^2 / m) with s^2 the sample variance of y (ddof 1) and (1 - m / P)
+ * the finite-population correction (Cochran, Sampling Techniques, 3rd ed., 2.9). Null when
+ * m < 2. O(m).
+ */
+export function sampledStandardError(pairOverfit: Uint8Array, P: number): number | null {
+  const m = pairOverfit.length;
+  if (m < 2) return null;
+  let sum = 0;
+  for (let i = 0; i < m; i++) sum += pairOverfit[i] / 2;
+  const mean = sum / m;
+  let ss = 0;
+  for (let i = 0; i < m; i++) {
+    const d = pairOverfit[i] / 2 - mean;
+    ss += d * d;
+  }
+  return Math.sqrt(((1 - m / P) * (ss / (m - 1))) / m);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULTS } from '../../config/defaults.js';
+import { tieRuleSchema } from '../ties.js';
 
 const d = DEFAULTS.pbo;
 
@@ -18,5 +19,6 @@ export const pboOptionsSchema = z.strictObject({
   truncate: z.enum(['none', 'oldest']).default(d.truncate),
   maxCombinations: z.number().int().min(1).default(d.maxCombinations),
   histogramBins: z.number().int().min(2).max(1000).default(d.histogramBins),
+  ties: tieRuleSchema.default(d.ties),
 });
 export type PboOptions = z.infer<typeof pboOptionsSchema>;

@@ -15,9 +15,16 @@
  *
  * Reported choices (also README material):
  * - Sharpe = mean / sample std (ddof 1); annualised Sharpe = that x sqrt(periodsPerYear).
- *   A standard deviation that is zero up to rounding (<= 1e-10 x |mean|) leaves the Sharpe
- *   undefined: such a column cannot be selected under the `sharpe` metric, and a selected
- *   column's Sharpe is reported as null (possible under the `mean` metric).
+ *   A window whose values are all equal has no Sharpe (decided from the values, never from a
+ *   rounded standard deviation): such a column cannot be selected under the `sharpe` metric,
+ *   and a selected column's Sharpe is reported as null (possible under the `mean` metric).
+ * - Exact ties for the best IS metric: n* = the lowest column index (ties 'first'), or the
+ *   fold's IS/OOS results are those of the tied columns' row-wise average (ties 'average');
+ *   `tiedSelections` counts the folds with a tie, and a warning says so.
+ * - isTStat: t-statistic of the pooled IS returns of the selected columns (every fold's IS
+ *   rows, a row in two folds counting twice): mean / (sd / sqrt(n)). Below 1 while the
+ *   aggregate IS return is positive, the ratio's denominator is indistinguishable from 0 and
+ *   the WFER unstable: a warning, and in strict mode the gate fails with IS_NOT_SIGNIFICANT.
  * - medianFoldRatio: median of per-fold OOS / IS annualised return over the folds whose IS
  *   return is > 0; folds with IS <= 0 have no meaningful ratio (their `ratio` is null) and are
  *   left out, and `foldsInMedian` says how many remained; null when none did.
@@ -31,9 +38,9 @@ import type { GateResult } from '../types.js';
 import type { ShardExecutor } from '../../engine/executor.js';
 import type { WalkForwardOptions } from './options.js';
 import { walkForwardWindows, windowEdges, type WalkForwardScheme } from './windows.js';
-import { prefixMoments, prefixMomentsLength } from '../../kernels/prefix_moments.js';
+import { prefixMoments, prefixMomentsLength, prefixSquareOffset } from '../../kernels/prefix_moments.js';
+import { tieWarning } from '../ties.js';
 import {
-  ZERO_SD_RELATIVE,
   type WalkForwardFoldResult,
   type WalkForwardFoldTask,
   type WalkForwardSegmentResult,
@@ -54,6 +61,10 @@ export type WalkForwardFoldDetails = {
   oosSharpe: number | null;
   /** oosAnnualisedReturn / isAnnualisedReturn, null when the fold's IS return is <= 0. */
   ratio: number | null;
+  /** Columns exactly tied for the best IS metric (1 = no tie). */
+  tiedColumns: number;
+  /** Under ties 'average' with a tie: the tied columns whose row-wise average the fold's results are. */
+  averagedOver?: string[];
 };
 
 export type WalkForwardDetails = {
@@ -67,6 +78,11 @@ export type WalkForwardDetails = {
   foldsInMedian: number;
   profitableOosFolds: number;
   stitchedOosSharpe: number | null;
+  /** t-statistic of the pooled IS returns of the selected columns (null when they are all equal). */
+  isTStat: number | null;
+  ties: 'first' | 'average';
+  /** Folds in which two or more columns tied exactly for the best IS metric. */
+  tiedSelections: number;
   unusedRows: number;
   scheme: WalkForwardScheme;
   isOosRatio: number;
@@ -77,11 +93,26 @@ export type WalkForwardDetails = {
   shards: number;
 };
 
-/** Annualised Sharpe from a window's mean and M2, or null when the std is zero up to rounding. */
-function annualisedSharpe(mean: number, m2: number, rows: number, periodsPerYear: number): number | null {
-  const sd = Math.sqrt(m2 / (rows - 1));
-  if (sd <= ZERO_SD_RELATIVE * Math.abs(mean)) return null;
-  return (mean / sd) * Math.sqrt(periodsPerYear);
+/** Annualised Sharpe from a window's mean and M2, or null when its values are all equal (`constant`). */
+function annualisedSharpe(mean: number, m2: number, rows: number, periodsPerYear: number, constant: boolean): number | null {
+  if (constant) return null;
+  return (mean / Math.sqrt(m2 / (rows - 1))) * Math.sqrt(periodsPerYear);
+}
+
+/**
+ * The absolute part of the walk-forward tie tolerance: 1 for Sharpe; for the mean metric the
+ * largest |mu_n| + rms(x_n - mu_n) over columns, the scale of the prefix means' rounding
+ * error. O(N).
+ */
+function tieUnit(prefix: Float64Array, segments: number, N: number, rows: number, metric: 'sharpe' | 'mean'): number {
+  if (metric === 'sharpe') return 1;
+  const q0 = prefixSquareOffset(0, segments, N), q1 = prefixSquareOffset(segments, segments, N);
+  let unit = 0;
+  for (let n = 0; n < N; n++) {
+    const u = Math.abs(prefix[n]) + Math.sqrt(Math.max(0, prefix[q1 + n] - prefix[q0 + n]) / rows);
+    if (u > unit) unit = u;
+  }
+  return unit > 0 ? unit : Number.MIN_VALUE;
 }
 
 function median(xs: number[]): number | null {
@@ -95,7 +126,7 @@ export async function walkForwardGate(
   returns: ReturnsMatrix,
   options: WalkForwardOptions,
   ctx: GateContext,
-  extra: { periodsPerYear: number },
+  extra: { periodsPerYear: number; strict?: boolean },
 ): Promise<GateResult> {
   const base = { gate: 'walkForward' as const, threshold: options.threshold, comparison: '>' as const, gatedOn: 'point' };
   if (!options.enabled) {
@@ -142,21 +173,26 @@ export async function walkForwardGate(
   const prefix = new SharedArrayBuffer(prefixMomentsLength(segments, N) * 8);
   prefixMoments(new Float64Array(stats), segmentRows, N, new Float64Array(prefix));
   const edgeIndex = new Map(edges.map((e, i) => [e, i] as const));
+  const unit = tieUnit(new Float64Array(prefix), segments, N, edges[segments] - edges[0], options.metric);
   const foldTasks: WalkForwardFoldTask[] = plan.windows.map((w, i) => ({
     kind: 'walkForward',
     phase: 'fold',
     shardIndex: i,
     fold: w.fold,
     prefix,
+    returns: returns.buffer,
     N,
     segments,
     isFrom: edgeIndex.get(w.isStart)!,
     isTo: edgeIndex.get(w.isEnd)!,
     isRows: w.isEnd - w.isStart,
-    oosFrom: edgeIndex.get(w.oosStart)!,
-    oosTo: edgeIndex.get(w.oosEnd)!,
-    oosRows: w.oosEnd - w.oosStart,
+    isStart: w.isStart,
+    isEnd: w.isEnd,
+    oosStart: w.oosStart,
+    oosEnd: w.oosEnd,
     metric: options.metric,
+    ties: options.ties,
+    tieUnit: unit,
   }));
   const folds = await executor.run<WalkForwardFoldResult>(foldTasks);
 
@@ -170,13 +206,23 @@ export async function walkForwardGate(
   let stN = 0;
   let stMean = 0;
   let stM2 = 0;
+  // The pooled IS series' moments, combined the same way (for isTStat).
+  let poolN = 0;
+  let poolMean = 0;
+  let poolM2 = 0;
+  let stMin = Infinity;
+  let stMax = -Infinity;
+  let poolConstant = true;
+  let poolValue = NaN;
+  let tiedSelections = 0;
   let profitable = 0;
   const ratios: number[] = [];
   folds.forEach((f, i) => {
     const w = plan.windows[i];
     if (f.eligibleColumns < N) {
-      warnings.push(`walk-forward fold ${f.fold}: ${N - f.eligibleColumns} of ${N} columns have zero IS variance (Sharpe undefined) and could not be selected`);
+      warnings.push(`walk-forward fold ${f.fold}: ${N - f.eligibleColumns} of ${N} columns have constant IS returns (Sharpe undefined) and could not be selected`);
     }
+    if (f.tiedColumns > 1) tiedSelections++;
     isSum += f.isRows * f.isMean;
     isCount += f.isRows;
     oosSum += f.oosRows * f.oosMean;
@@ -185,6 +231,16 @@ export async function walkForwardGate(
     stM2 += f.oosM2 + (delta * delta * stN * f.oosRows) / n;
     stMean += (delta * f.oosRows) / n;
     stN = n;
+    if (f.oosMin < stMin) stMin = f.oosMin;
+    if (f.oosMax > stMax) stMax = f.oosMax;
+    const pn = poolN + f.isRows;
+    const pd = f.isMean - poolMean;
+    poolM2 += f.isM2 + (pd * pd * poolN * f.isRows) / pn;
+    poolMean += (pd * f.isRows) / pn;
+    poolN = pn;
+    // Constant pooled IS series: every fold's IS selection constant, all at one value.
+    if (!f.isConstant || (!Number.isNaN(poolValue) && poolValue !== f.isMean)) poolConstant = false;
+    poolValue = f.isMean;
     if (f.oosMean > 0) profitable++;
     const isAnn = f.isMean * ppy;
     const oosAnn = f.oosMean * ppy;
@@ -200,12 +256,16 @@ export async function walkForwardGate(
       selectedIndex: f.selectedIndex,
       isAnnualisedReturn: isAnn,
       oosAnnualisedReturn: oosAnn,
-      isSharpe: annualisedSharpe(f.isMean, f.isM2, f.isRows, ppy),
-      oosSharpe: annualisedSharpe(f.oosMean, f.oosM2, f.oosRows, ppy),
+      isSharpe: annualisedSharpe(f.isMean, f.isM2, f.isRows, ppy, f.isConstant),
+      oosSharpe: annualisedSharpe(f.oosMean, f.oosM2, f.oosRows, ppy, f.oosMin === f.oosMax),
       ratio,
+      tiedColumns: f.tiedColumns,
+      ...(f.tiedIndices.length > 1 ? { averagedOver: f.tiedIndices.map((j) => columns[j]) } : {}),
     });
   });
   const aggregateIs = (isSum / isCount) * ppy;
+  const isTStat = poolConstant ? null : poolMean / Math.sqrt(poolM2 / (poolN - 1) / poolN);
+  if (tiedSelections > 0) warnings.push(tieWarning(tiedSelections, plan.folds, 'folds', options.ties));
   const aggregateOos = (oosSum / stN) * ppy;
   const details: WalkForwardDetails = {
     metric: options.metric,
@@ -217,7 +277,10 @@ export async function walkForwardGate(
     medianFoldRatio: median(ratios),
     foldsInMedian: ratios.length,
     profitableOosFolds: profitable / plan.folds,
-    stitchedOosSharpe: annualisedSharpe(stMean, stM2, stN, ppy),
+    stitchedOosSharpe: annualisedSharpe(stMean, stM2, stN, ppy, stMin === stMax),
+    isTStat,
+    ties: options.ties,
+    tiedSelections,
     unusedRows: plan.unusedRows,
     scheme: plan.scheme,
     isOosRatio: plan.isOosRatio,
@@ -231,6 +294,15 @@ export async function walkForwardGate(
     return { ...base, enabled: true, value: null, gatedValue: null, pass: false, reason: 'IS_NONPOSITIVE', details, warnings };
   }
   const wfer = aggregateOos / aggregateIs;
+  // A positive IS aggregate indistinguishable from 0 makes the ratio unstable (it divides by
+  // noise): warn always, and in strict mode fail the gate on it.
+  const insignificant = isTStat !== null && isTStat < 1;
+  if (insignificant) {
+    warnings.push(`the aggregate IS return is not distinguishable from 0 (t = ${isTStat.toFixed(2)} < 1): the WFER ${wfer.toFixed(4)} divides by noise and is unstable`);
+  }
+  if (insignificant && extra.strict) {
+    return { ...base, enabled: true, value: wfer, gatedValue: wfer, pass: false, reason: 'IS_NOT_SIGNIFICANT', details, warnings };
+  }
   return { ...base, enabled: true, value: wfer, gatedValue: wfer, pass: wfer > options.threshold, reason: null, details, warnings };
 }
 

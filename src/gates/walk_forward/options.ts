@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULTS } from '../../config/defaults.js';
+import { tieRuleSchema } from '../ties.js';
 
 const d = DEFAULTS.walkForward;
 
@@ -14,5 +15,6 @@ export const walkForwardOptionsSchema = z.strictObject({
   scheme: z.enum(['rolling', 'anchored']).default(d.scheme),
   gap: z.number().int().min(0).default(d.gap),
   metric: z.enum(['sharpe', 'mean']).default(d.metric),
+  ties: tieRuleSchema.default(d.ties),
 });
 export type WalkForwardOptions = z.infer<typeof walkForwardOptionsSchema>;
