@@ -37,8 +37,9 @@ export interface ValidateOptions {
  */
 function checkTogether(c: Candidate, opts: ValidateOptions): void {
   const g = opts.policy.policy.gates;
-  const plans: ResourcePlan[] = [];
   const T = c.returns.T, N = c.returns.N;
+  // The loaded data stays in memory while the gates run.
+  const plans: ResourcePlan[] = [{ gate: 'inputs', bytes: (T * N + c.trades.n) * 8, work: 0, what: `the loaded returns (${T} x ${N}) and trades (${c.trades.n})` }];
   if (g.walkForward.enabled) {
     try {
       const plan = walkForwardWindows(T, g.walkForward.folds, g.walkForward.isOosRatio, g.walkForward.gap, g.walkForward.scheme);
