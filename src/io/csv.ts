@@ -18,8 +18,7 @@
  * O(bytes) time; O(longest line + fields per record) memory.
  */
 import { inputError, type GauntletError } from '../errors.js';
-import { MAX_CSV_LINE_BYTES } from '../config/limits.js';
-import { formatBytes } from '../config/limits.js';
+import { formatBytes, MAX_CSV_LINE_BYTES } from '../config/limits.js';
 import { utf8SequenceAt } from './utf8.js';
 
 /** Where the reader gets its bytes: an InputFile (hashing what it reads) or a buffer. */
@@ -381,7 +380,7 @@ export function parseCsv(file: string, bytes: Uint8Array): CsvTable {
 /**
  * Header names: trimmed, non-empty where required, and unique. `reserved` names are also
  * compared without case, so `Return` next to `return` is refused rather than one of them
- * silently ignored. Returns the names. O(columns).
+ * silently ignored. O(columns).
  */
 export function checkHeaderNames(file: string, names: string[], opts: { allowEmpty: boolean; reserved?: readonly string[] }): void {
   const seen = new Map<string, number>();
