@@ -4,7 +4,7 @@
  * only here, never in unit tests. The machines here are small and noisy: read the ratios
  * (fast vs naive measured in the same run, N workers vs 1), not the absolute times.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/engine/executor.js';
@@ -58,7 +58,13 @@ async function main(): Promise<void> {
   ].join('\n');
   const root = packageRoot();
   if (!quick) {
-    writeFileSync(join(root, 'bench', 'RESULTS.md'), md);
+    // The input-memory section comes from its own script (bench/input_memory.ts, large files):
+    // a suite run keeps the last one instead of dropping it.
+    const resultsFile = join(root, 'bench', 'RESULTS.md');
+    const old = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+    const start = old.indexOf('## Input limits and memory');
+    const kept = start < 0 ? '' : old.slice(start, old.indexOf('\n## ', start + 1) < 0 ? undefined : old.indexOf('\n## ', start + 1) + 1);
+    writeFileSync(resultsFile, kept ? md.trimEnd() + '\n\n' + kept.trimEnd() + '\n' : md);
     writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ command, date, machine, sections: sections.map((s) => ({ title: s.title, ...s.json })) }, null, 2) + '\n');
     process.stderr.write('bench: wrote bench/RESULTS.md and bench/results.json\n');
   } else {

@@ -18,11 +18,21 @@ export type ErrorCode =
   | 'E_USAGE'
   | 'E_FILE_MISSING'
   | 'E_FILE_READ'
+  | 'E_FILE_WRITE'
+  | 'E_FILE_TYPE'
+  | 'E_FILE_TOO_LARGE'
+  | 'E_FILE_CHANGED'
+  | 'E_RESOURCE_LIMIT'
+  | 'E_ENCODING'
+  | 'E_JSON_DUPLICATE_KEY'
   | 'E_JSON_PARSE'
   | 'E_SCHEMA'
   | 'E_PATH_OUTSIDE_BUNDLE'
   | 'E_HASH_MISMATCH'
   | 'E_CSV_HEADER'
+  | 'E_CSV_QUOTE'
+  | 'E_CSV_LINE_ENDING'
+  | 'E_CSV_LINE_LENGTH'
   | 'E_CSV_COLUMN_MISSING'
   | 'E_CSV_COLUMN_DUPLICATE'
   | 'E_CSV_ROW_WIDTH'
@@ -60,7 +70,10 @@ export interface Location {
   file?: string;
   /** 1-based line of the file as an editor shows it (the header is line 1). */
   row?: number;
+  /** A CSV column's name (rendered quoted). */
   column?: string;
+  /** A 1-based column number, where there is no name: a JSON character column, an unnamed CSV field. */
+  columnNumber?: number;
 }
 
 function where(loc: Location): string {
@@ -68,6 +81,7 @@ function where(loc: Location): string {
   if (loc.file !== undefined) parts.push(loc.file);
   if (loc.row !== undefined) parts.push(`line ${loc.row}`);
   if (loc.column !== undefined) parts.push(`column '${loc.column}'`);
+  else if (loc.columnNumber !== undefined) parts.push(`column ${loc.columnNumber}`);
   return parts.length ? parts.join(', ') + ': ' : '';
 }
 
@@ -84,6 +98,19 @@ export function optionError(option: string, problem: string): GauntletError {
   return new GauntletError('E_OPTION', `option ${option}: ${problem}`, ExitCode.badInput);
 }
 
+/** An output that could not be written (never E_FILE_READ): exit 2. */
+export function writeError(file: string, problem: string): GauntletError {
+  return new GauntletError('E_FILE_WRITE', `${file}: ${problem}`, ExitCode.badInput);
+}
+
+/**
+ * A run whose plan (or input) exceeds a documented bound (--max-memory, the work limit, an
+ * option's maximum): refused before allocating, exit 2, with the numbers in the message.
+ */
+export function resourceError(problem: string): GauntletError {
+  return new GauntletError('E_RESOURCE_LIMIT', problem, ExitCode.badInput);
+}
+
 export function internalError(problem: string): GauntletError {
   return new GauntletError('E_INTERNAL', `internal error: ${problem}`, ExitCode.internal);
 }
@@ -92,9 +119,20 @@ export function workerCrash(problem: string): GauntletError {
   return new GauntletError('E_WORKER_CRASH', `worker crashed: ${problem}`, ExitCode.internal);
 }
 
+/**
+ * V8's own messages when an allocation is refused: a typed array or string beyond its
+ * maximum, or the machine out of memory for an ArrayBuffer. The budget checks run before the
+ * big allocations, so these are a last line of defence: a run too large for this machine is
+ * a resource limit (exit 2), not an internal fault.
+ */
+const ALLOCATION_FAILURE = /^(Array buffer allocation failed|Invalid typed array length|Invalid array length|Invalid string length|Array buffer exceeds maximum size)/;
+
 /** Normalise anything thrown into a GauntletError (unknown errors are internal, exit 3). */
 export function toGauntletError(err: unknown): GauntletError {
   if (err instanceof GauntletError) return err;
+  if (err instanceof RangeError && ALLOCATION_FAILURE.test(err.message)) {
+    return resourceError(`out of memory: ${err.message} (lower the work, e.g. fewer paths or combinations, or raise --max-memory only if the machine has the memory)`);
+  }
   // Errors cloned back from a worker thread lose their class but keep name/code/message.
   if (err && typeof err === 'object') {
     const e = err as { name?: string; code?: string; message?: string; exitCode?: number };

@@ -30,3 +30,23 @@ describe('errors module: one shape per kind', () => {
     expect(toGauntletError('weird')).toMatchObject({ code: 'E_INTERNAL', message: 'internal error: weird' });
   });
 });
+
+describe('errors module: input, resource and write codes (issue 9)', () => {
+  it('write failures are E_FILE_WRITE, never E_FILE_READ', async () => {
+    const { writeError } = await import('../src/errors.js');
+    expect(writeError('out.json', 'no space left on device (ENOSPC)')).toMatchObject({ code: 'E_FILE_WRITE', exitCode: 2, message: 'out.json: no space left on device (ENOSPC)' });
+  });
+  it('resource limits exit 2', async () => {
+    const { resourceError } = await import('../src/errors.js');
+    expect(resourceError('pbo: too big')).toMatchObject({ code: 'E_RESOURCE_LIMIT', exitCode: 2, message: 'pbo: too big' });
+  });
+  it('an allocation V8 refuses is a resource limit (exit 2), other RangeErrors stay internal', () => {
+    expect(toGauntletError(new RangeError('Array buffer allocation failed'))).toMatchObject({ code: 'E_RESOURCE_LIMIT', exitCode: 2 });
+    expect(toGauntletError(new RangeError('Invalid string length'))).toMatchObject({ code: 'E_RESOURCE_LIMIT', exitCode: 2 });
+    expect(toGauntletError(new RangeError('Maximum call stack size exceeded'))).toMatchObject({ code: 'E_INTERNAL', exitCode: 3 });
+  });
+  it('a location may name a column by number (JSON, unnamed CSV fields)', () => {
+    expect(inputError('E_JSON_DUPLICATE_KEY', { file: 'p.json', row: 3, columnNumber: 5 }, 'duplicate key "a"').message).toBe('p.json, line 3, column 5: duplicate key "a"');
+    expect(inputError('E_CSV_QUOTE', { file: 't.csv', row: 2, column: 'sym', columnNumber: 2 }, 'x').message).toBe("t.csv, line 2, column 'sym': x");
+  });
+});

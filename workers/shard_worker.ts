@@ -16,5 +16,5 @@ export default function shardWorker(task: ShardTask): ShardReply {
  */
 export async function candidate(task: CandidateTask): Promise<JournalEntry> {
   const [{ journalEntryFor }, { InProcessExecutor }] = await Promise.all([import('../src/pipeline/batch.js'), import('../src/engine/executor.js')]);
-  return journalEntryFor(task.base, task.dir, task.seed, task.policy, new InProcessExecutor());
+  return journalEntryFor(task.base, task.dir, task.seed, task.policy, new InProcessExecutor(), task.maxMemory);
 }

@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { DEFAULTS } from '../config/defaults.js';
 import { loadPolicy } from '../io/policy.js';
 import { batchExitCode, runBatch, type BatchSummary, type JournalEntry } from '../pipeline/batch.js';
-import { emitJson, parseChoice, parseSeed, resolveWorkers, setExitCode, withExecutor } from './common.js';
+import { emitJson, parseChoice, parseMaxMemory, parseSeed, resolveWorkers, setExitCode, withExecutor } from './common.js';
 
 export interface BatchFlags {
   out: string;
@@ -13,6 +13,7 @@ export interface BatchFlags {
   resume?: boolean;
   progress?: string;
   json?: string;
+  maxMemory?: string;
 }
 
 type ProgressMode = 'auto' | 'bar' | 'plain' | 'none';
@@ -80,6 +81,7 @@ export async function runBatchCommand(dir: string, f: BatchFlags): Promise<void>
   const policy = loadPolicy(f.policy);
   const seed = parseSeed(f.seed, DEFAULTS.seed);
   const workers = resolveWorkers(f.workers);
+  const maxMemory = parseMaxMemory(f.maxMemory);
   const mode = parseChoice('--progress', f.progress, ['auto', 'bar', 'plain', 'none'] as const) ?? 'auto';
   const progress = makeProgress(mode);
   const controller = new AbortController();
@@ -96,6 +98,7 @@ export async function runBatchCommand(dir: string, f: BatchFlags): Promise<void>
         policy,
         executor,
         resume: f.resume === true,
+        maxMemory,
         signal: controller.signal,
         onStart: (total, kept) => progress.start(total, kept),
         onLine: (e, done, total) => progress.line(e, done, total),

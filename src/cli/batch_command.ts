@@ -13,6 +13,7 @@ export function registerBatch(program: Command): void {
     .option('--workers <n>', 'worker threads (default: available cores; 0 = in-process)')
     .option('--resume', 'keep the journal lines that still match (same inputs, policy and seed) and continue after them')
     .option('--progress <mode>', 'auto | bar | plain | none (default auto: a bar on a TTY, plain lines otherwise)', 'auto')
+    .option('--max-memory <size>', "memory budget for each candidate, e.g. 2G, 512M or bytes (default: half the machine's memory)")
     .option('--json <file>', "write a machine summary (counts + exit code) to a file, or '-' for stdout")
     .action(async (dir: string, f: BatchFlags) => (await import('./batch_action.js')).runBatchCommand(dir, f));
 }

@@ -2,8 +2,10 @@
  * Option parsing and output helpers shared by the commands. Parsing is strict: a malformed
  * number is a usage error (exit 2), never a silent NaN.
  */
+import { availableParallelism } from 'node:os';
 import { usageError } from '../errors.js';
 import { SMALL_JOB_WORK } from '../config/defaults.js';
+import { OPTION_LIMITS, parseByteSize } from '../config/limits.js';
 import { createExecutor, defaultWorkers, type ShardExecutor } from '../engine/executor.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
@@ -40,10 +42,35 @@ export function parseChoice<T extends string>(name: string, raw: string | undefi
   return raw as T;
 }
 
-/** `--workers N`: 0 = in-process (no pool), default = available cores. */
+/**
+ * `--workers N`: 0 = in-process (no pool), default = available cores. More than
+ * OPTION_LIMITS.workersPerCore threads per available core only adds memory (each thread is a
+ * V8 isolate) and contention, so the count is capped there with a one-line warning, not
+ * refused: the results are identical for any worker count.
+ */
 export function resolveWorkers(raw: string | undefined): number {
-  return parseIntOption('--workers', raw, 0, 1024) ?? defaultWorkers();
+  const asked = parseIntOption('--workers', raw, 0);
+  if (asked === undefined) return defaultWorkers();
+  const cores = availableParallelism();
+  const cap = OPTION_LIMITS.workersPerCore * cores;
+  if (asked > cap) {
+    process.stderr.write(`gauntlet: warning: --workers ${asked} capped at ${cap} (${OPTION_LIMITS.workersPerCore} x ${cores} available core${cores === 1 ? '' : 's'})\n`);
+    return cap;
+  }
+  return asked;
 }
+
+/**
+ * `--max-memory SIZE` (2G, 512M, 1.5GiB or bytes): the budget every plan and loader is
+ * checked against; undefined leaves the default (half the machine's memory).
+ */
+export function parseMaxMemory(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = parseByteSize(raw);
+  if (v === null || v < 1) throw usageError(`option --max-memory: '${raw}' is not a size (e.g. 2G, 512M or a number of bytes)`);
+  return v;
+}
+
 
 export function parseSeed(raw: string | undefined, fallback: number): number {
   return parseIntOption('--seed', raw, 0, 2 ** 32 - 1) ?? fallback;

@@ -18,7 +18,8 @@ import type { GateResult } from '../gates/types.js';
 import { gateJson } from '../report/schema.js';
 import { gateLines } from '../report/text.js';
 import type { TradeUnit } from '../io/types.js';
-import { emitJson, parseChoice, parseIntOption, parseNumberOption, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
+import { OPTION_LIMITS } from '../config/limits.js';
+import { emitJson, parseChoice, parseIntOption, parseMaxMemory, parseNumberOption, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
 
 /** Policy block + flag overrides (undefined flags leave the block's value), re-validated. */
 function resolveBlock<S extends z.ZodType>(schema: S, base: object, overrides: Record<string, unknown>): z.infer<S> {
@@ -30,8 +31,11 @@ function resolveBlock<S extends z.ZodType>(schema: S, base: object, overrides: R
 }
 
 function finish(result: GateResult, json: string | undefined, timings: Timings, showTimings: boolean): void {
+  // Serialised (and checked: schema, finite numbers) whether or not it is written, so a
+  // result that cannot be reported is an error before anything is printed.
+  const serialised = gateJson(result);
   const text = gateLines(result).join('\n') + '\n' + result.warnings.map((w) => `warning: ${w}\n`).join('');
-  if (json !== undefined) emitJson(json, gateJson(result));
+  if (json !== undefined) emitJson(json, serialised);
   textStream(json).write(text);
   timings.print(showTimings);
   setExitCode(result.pass ? ExitCode.approved : ExitCode.rejected);
@@ -57,7 +61,8 @@ export async function runWinrate(file: string, f: Record<string, string | boolea
   const timings = new Timings();
   const policy = loadPolicy(f.policy as string | undefined).policy;
   const opts = resolveBlock(winRateOptionsSchema, policy.gates.winRate, { threshold: parseNumberOption('--threshold', f.threshold as string | undefined), enabled: true });
-  const { trades } = readTradesCsv(file, unitOf(f.unit as string | undefined));
+  const maxMemory = parseMaxMemory(f.maxMemory as string | undefined);
+  const { trades } = readTradesCsv(file, unitOf(f.unit as string | undefined), { maxMemory, hash: false });
   const result = winRateGate(trades, { ...opts, strict: f.strict === true || policy.strict });
   finish(result, f.json as string | undefined, timings, false);
 }
@@ -70,21 +75,24 @@ export async function runMontecarlo(file: string, f: Record<string, string | boo
   const bl = s('blockLength');
   const opts = resolveBlock(monteCarloOptionsSchema, policy.gates.monteCarlo, {
     enabled: true,
-    paths: parseIntOption('--paths', s('paths'), 1),
-    horizon: parseIntOption('--horizon', s('horizon'), 1),
+    paths: parseIntOption('--paths', s('paths'), 1, OPTION_LIMITS.paths),
+    horizon: parseIntOption('--horizon', s('horizon'), 1, OPTION_LIMITS.horizon),
     method: parseChoice('--method', s('method'), ['stationary', 'iid', 'permutation'] as const),
     blockLength: bl === undefined ? undefined : bl === 'auto' ? 'auto' : parseNumberOption('--block-length', bl),
     breach: parseBreach(s('breach')),
     threshold: parseNumberOption('--threshold', s('threshold')),
   });
   const initialEquity = parseNumberOption('--initial-equity', s('initialEquity'));
-  if (initialEquity !== undefined && !(initialEquity > 0)) throw usageError(`option --initial-equity: ${initialEquity} must be > 0`);
+  if (initialEquity !== undefined && !(initialEquity > 0 && initialEquity <= OPTION_LIMITS.currency)) {
+    throw usageError(`option --initial-equity: ${initialEquity} must be > 0 and at most 1e15 (a currency amount float64 holds to the cent)`);
+  }
   const seed = parseSeed(s('seed'), DEFAULTS.seed);
   const workers = resolveWorkers(s('workers'));
-  const { trades, warnings } = readTradesCsv(file, unitOf(s('unit')));
+  const maxMemory = parseMaxMemory(s('maxMemory'));
+  const { trades, warnings } = readTradesCsv(file, unitOf(s('unit')), { maxMemory, hash: false });
   timings.mark('load');
   const result = await withExecutor(workers, (executor) =>
-    monteCarloGate(trades, { ...opts, strict: f.strict === true || policy.strict }, { executor, seed }, { initialEquity: initialEquity ?? null }),
+    monteCarloGate(trades, { ...opts, strict: f.strict === true || policy.strict }, { executor, seed, maxMemory }, { initialEquity: initialEquity ?? null }),
   );
   timings.mark('gate');
   result.warnings.unshift(...warnings);
@@ -102,16 +110,17 @@ export async function runPbo(file: string, f: Record<string, string | boolean | 
     metric: parseChoice('--metric', s('metric'), ['sharpe', 'mean', 'sortino'] as const),
     truncate: parseChoice('--truncate', s('truncate'), ['none', 'oldest'] as const),
     ties: parseChoice('--ties', s('ties'), TIE_RULES),
-    maxCombinations: parseIntOption('--max-combinations', s('maxCombinations'), 1),
+    maxCombinations: parseIntOption('--max-combinations', s('maxCombinations'), 1, OPTION_LIMITS.maxCombinations),
     threshold: parseNumberOption('--threshold', s('threshold')),
   });
   const seed = parseSeed(s('seed'), DEFAULTS.seed);
   const workers = resolveWorkers(s('workers'));
+  const maxMemory = parseMaxMemory(s('maxMemory'));
   // The pool starts first, so its threads load while this thread parses the CSV.
   const result = await withExecutor(workers, (executor) => {
-    const { matrix } = readReturnsCsv(file, { minColumns: 2 });
+    const { matrix } = readReturnsCsv(file, { minColumns: 2, maxMemory, hash: false });
     timings.mark('load');
-    return pboGate(matrix, opts, { executor, seed }, { logits: f.logits === true });
+    return pboGate(matrix, opts, { executor, seed, maxMemory }, { logits: f.logits === true });
   });
   timings.mark('gate');
   finish(result, s('json'), timings, f.timings === true);
@@ -133,12 +142,15 @@ export async function runWalkforward(file: string, f: Record<string, string | bo
     threshold: parseNumberOption('--threshold', s('threshold')),
   });
   const ppy = parseNumberOption('--periods-per-year', s('periodsPerYear')) ?? 252;
-  if (!(ppy > 0)) throw usageError(`option --periods-per-year: ${ppy} must be > 0`);
+  // The same range as candidate.json's periodsPerYear: annualising by more overflows float64
+  // long before it means anything (1e308 periods a year).
+  if (!(ppy > 0 && ppy <= OPTION_LIMITS.periodsPerYear)) throw usageError(`option --periods-per-year: ${ppy} must be > 0 and at most ${OPTION_LIMITS.periodsPerYear}`);
   const workers = resolveWorkers(s('workers'));
+  const maxMemory = parseMaxMemory(s('maxMemory'));
   const result = await withExecutor(workers, (executor) => {
-    const { matrix } = readReturnsCsv(file, { minColumns: 1 });
+    const { matrix } = readReturnsCsv(file, { minColumns: 1, maxMemory, hash: false });
     timings.mark('load');
-    return walkForwardGate(matrix, opts, { executor, seed: DEFAULTS.seed }, { periodsPerYear: ppy, strict: f.strict === true || policy.strict });
+    return walkForwardGate(matrix, opts, { executor, seed: DEFAULTS.seed, maxMemory }, { periodsPerYear: ppy, strict: f.strict === true || policy.strict });
   });
   timings.mark('gate');
   finish(result, s('json'), timings, f.timings === true);

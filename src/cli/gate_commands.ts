@@ -8,6 +8,9 @@
 import type { Command } from 'commander';
 import { DEFAULTS } from '../config/defaults.js';
 
+/** Help text for --max-memory (kept here so registering commands loads no implementation). */
+const MAX_MEMORY_HELP = "memory budget, e.g. 2G, 512M or bytes (default: half the machine's memory); larger plans are refused up front";
+
 // Each action loads its implementation on demand (./gate_actions.ts), so `gauntlet pbo`
 // does not pay for importing the Monte Carlo pipeline, the batch journal or the pool when
 // it runs in-process: start-up time is part of every CI gate's latency.
@@ -21,6 +24,7 @@ export function registerGateCommands(program: Command): void {
     .option('--strict', 'gate on the one-sided 95% Wilson lower bound instead of the point estimate')
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')
     .option('--json <file>', "write the gate result as JSON to a file, or '-' for stdout")
+    .option('--max-memory <size>', MAX_MEMORY_HELP)
     .action(async (file: string, f: Record<string, string | boolean | undefined>) => (await import('./gate_actions.js')).runWinrate(file, f));
 
   program
@@ -40,6 +44,7 @@ export function registerGateCommands(program: Command): void {
     .option('--workers <n>', 'worker threads (default: available cores; 0 = in-process)')
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')
     .option('--json <file>', "write the gate result as JSON to a file, or '-' for stdout")
+    .option('--max-memory <size>', MAX_MEMORY_HELP)
     .option('--timings', 'print timings to stderr')
     .action(async (file: string, f: Record<string, string | boolean | undefined>) => (await import('./gate_actions.js')).runMontecarlo(file, f));
 
@@ -58,6 +63,7 @@ export function registerGateCommands(program: Command): void {
     .option('--workers <n>', 'worker threads (default: available cores; 0 = in-process)')
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')
     .option('--json <file>', "write the gate result as JSON to a file, or '-' for stdout")
+    .option('--max-memory <size>', MAX_MEMORY_HELP)
     .option('--timings', 'print timings to stderr')
     .action(async (file: string, f: Record<string, string | boolean | undefined>) => (await import('./gate_actions.js')).runPbo(file, f));
 
@@ -77,6 +83,7 @@ export function registerGateCommands(program: Command): void {
     .option('--workers <n>', 'worker threads (default: available cores; 0 = in-process)')
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')
     .option('--json <file>', "write the gate result as JSON to a file, or '-' for stdout")
+    .option('--max-memory <size>', MAX_MEMORY_HELP)
     .option('--timings', 'print timings to stderr')
     .action(async (file: string, f: Record<string, string | boolean | undefined>) => (await import('./gate_actions.js')).runWalkforward(file, f));
 }

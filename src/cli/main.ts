@@ -20,6 +20,7 @@ export function buildProgram(): Command {
     .name('gauntlet')
     .description('Validate a retrained trading model against four deployment gates: win rate, walk-forward efficiency, PBO (CSCV) and Monte Carlo breach probability.')
     .version(ENGINE_VERSION)
+    .option('--debug', 'on an internal error (exit 3), print its stack trace to stderr')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -47,7 +48,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const e = toGauntletError(err);
     process.stderr.write(`gauntlet: error [${e.code}]: ${e.message}\n`);
-    if (e.exitCode === ExitCode.internal && process.env.GAUNTLET_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    // Exit 3 is a fault of Gauntlet, not of the input: --debug (or GAUNTLET_DEBUG) adds the
+    // stack for the bug report; user mistakes (exit 2) stay one line.
+    const debug = program.opts().debug === true || argv.includes('--debug') || Boolean(process.env.GAUNTLET_DEBUG);
+    if (e.exitCode === ExitCode.internal && debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return e.exitCode;
   }
 }

@@ -7,7 +7,7 @@ import { loadChampion } from '../pipeline/champion.js';
 import { validateCandidate } from '../pipeline/validate.js';
 import { reportJson } from '../report/schema.js';
 import { reportText } from '../report/text.js';
-import { emitJson, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
+import { emitJson, parseMaxMemory, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
 
 export interface ValidateFlags {
   policy?: string;
@@ -16,6 +16,7 @@ export interface ValidateFlags {
   json?: string;
   timings?: boolean;
   against?: string;
+  maxMemory?: string;
 }
 
 export async function runValidate(bundle: string, flags: ValidateFlags): Promise<void> {
@@ -23,12 +24,13 @@ export async function runValidate(bundle: string, flags: ValidateFlags): Promise
   const policy = loadPolicy(flags.policy);
   const seed = parseSeed(flags.seed, DEFAULTS.seed);
   const workers = resolveWorkers(flags.workers);
+  const maxMemory = parseMaxMemory(flags.maxMemory);
   const champion = flags.against ? loadChampion(flags.against) : undefined;
   // The pool starts first, so its threads load while this thread reads the bundle.
   const report = await withExecutor(workers, (executor) => {
-    const candidate = loadCandidate(bundle);
+    const candidate = loadCandidate(bundle, { maxMemory });
     timings.mark('load');
-    return validateCandidate(candidate, { seed, executor, policy, champion });
+    return validateCandidate(candidate, { seed, executor, policy, champion, maxMemory });
   });
   timings.mark('gates');
   const json = reportJson(report);

@@ -12,6 +12,7 @@ export function registerValidate(program: Command): void {
     .option('--workers <n>', 'worker threads (default: available cores; 0 = in-process, no pool)')
     .option('--json <file>', "write the JSON report to a file, or '-' for stdout (the text summary then goes to stderr)")
     .option('--timings', 'print phase timings to stderr (never into the report)')
+    .option('--max-memory <size>', "memory budget, e.g. 2G, 512M or bytes (default: half the machine's memory); larger plans are refused up front")
     .option('--against <manifest>', "champion manifest (id, model SHA-256, its last report): adds a champion-vs-candidate column")
     .action(async (bundle: string, flags: ValidateFlags) => (await import('./validate_action.js')).runValidate(bundle, flags));
 }

@@ -4,4 +4,6 @@ import type { ShardExecutor } from '../engine/executor.js';
 export interface GateContext {
   executor: ShardExecutor;
   seed: number;
+  /** Memory budget in bytes the gate's plan is checked against before it allocates (default: half the machine's memory). */
+  maxMemory?: number;
 }

@@ -12,7 +12,7 @@ export function writeFileAtomic(file: string, content: string | Buffer): void {
   try {
     fd = openSync(tmp, 'w', 0o644);
   } catch (err) {
-    throw inputError('E_FILE_READ', { file }, `cannot write output (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw inputError('E_FILE_WRITE', { file }, `cannot write output (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   try {
     if (typeof content === 'string') writeSync(fd, content);

@@ -15,7 +15,7 @@ export class JournalWriter {
     try {
       this.fd = openSync(file, truncate ? 'w' : 'a');
     } catch (err) {
-      throw inputError('E_FILE_READ', { file }, `cannot open the journal for writing (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      throw inputError('E_FILE_WRITE', { file }, `cannot open the journal for writing (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     }
   }
   /** Append one JSON line: a single write, then fsync. */

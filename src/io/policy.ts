@@ -10,8 +10,10 @@ import { winRateOptionsSchema } from '../gates/win_rate/options.js';
 import { walkForwardOptionsSchema } from '../gates/walk_forward/options.js';
 import { pboOptionsSchema } from '../gates/pbo/options.js';
 import { monteCarloOptionsSchema } from '../gates/monte_carlo/options.js';
-import { readInputFile } from './csv.js';
+import { FILE_LIMITS } from '../config/limits.js';
 import { sha256Hex } from './hash.js';
+import { readInput } from './input_file.js';
+import { parseJsonStrict } from './json.js';
 import { zodOneLine } from './zod_message.js';
 
 export const policySchema = z.strictObject({
@@ -43,15 +45,13 @@ export function resolvePolicy(raw: unknown, source: string): LoadedPolicy {
   return { policy, source, sha256: sha256Hex(JSON.stringify(policy)) };
 }
 
-export function parseJsonFile(file: string, bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    throw inputError('E_JSON_PARSE', { file }, `not valid JSON (${(err as Error).message})`);
-  }
+/** A JSON input file (regular file, size limit from fstat, strict JSON: no duplicate keys). */
+export function readJsonFile(file: string, limit: number = FILE_LIMITS.json): unknown {
+  const { bytes } = readInput(file, { limit, limitName: limit === FILE_LIMITS.json ? 'JSON inputs' : 'champion manifests' });
+  return parseJsonStrict(file, bytes);
 }
 
 export function loadPolicy(file: string | undefined): LoadedPolicy {
   if (file === undefined) return resolvePolicy({}, 'defaults');
-  return resolvePolicy(parseJsonFile(file, readInputFile(file)), file);
+  return resolvePolicy(readJsonFile(file), file);
 }

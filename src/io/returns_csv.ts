@@ -1,10 +1,17 @@
 /**
  * returns.csv (SPEC 1.2) -> ReturnsMatrix: a T x N float64 matrix in a SharedArrayBuffer.
- * Every problem names the file, the line and the column. O(T N).
+ * Streamed (CsvReader): each cell goes from the file's bytes straight into a Float64 block
+ * through a char-code decimal parser (src/io/fast_number.ts, bit-identical to Number()),
+ * falling back to the general cell parser for anything it cannot certify, which also words
+ * the messages. Every problem names the file, the line and the column. O(T N) time; memory
+ * about 16 bytes a cell at the peak (blocks + the final shared buffer) plus each row's date.
  */
 import { inputError } from '../errors.js';
-import { parseCsv, parseIsoCell, parseNumberCell, readInputFile } from './csv.js';
+import { defaultMaxMemory, FILE_LIMITS } from '../config/limits.js';
+import { bufferSource, CsvReader, parseIsoCell, parseIsoDateFast, parseNumberCell, type ByteSource } from './csv.js';
 import { parseDecimalFast, parsedEnd } from './fast_number.js';
+import { checkInputMemory, Float64Blocks, heapLimit } from './growable.js';
+import { InputFile, type Containment } from './input_file.js';
 import type { ReturnsMatrix } from './types.js';
 
 export interface ReturnsCsvOptions {
@@ -12,45 +19,34 @@ export interface ReturnsCsvOptions {
   minColumns?: number;
   /** Fewest data rows accepted. */
   minRows?: number;
+  /** Memory budget in bytes (--max-memory; default: half the machine's memory). */
+  maxMemory?: number;
+  /** Read size (tests: small chunks put lines across chunk boundaries). */
+  chunkBytes?: number;
 }
 
 export interface LoadedReturns {
   matrix: ReturnsMatrix;
-  bytes: Buffer;
+  /** SHA-256 ('' with `hash: false`) and size of exactly the bytes parsed. */
+  sha256: string;
+  bytes: number;
 }
 
-export function readReturnsCsv(file: string, opts: ReturnsCsvOptions = {}): LoadedReturns {
-  const bytes = readInputFile(file);
-  return { matrix: parseReturnsCsv(file, bytes, opts), bytes };
-}
-
-export function parseReturnsCsv(file: string, bytes: Buffer, opts: ReturnsCsvOptions = {}): ReturnsMatrix {
-  const minColumns = opts.minColumns ?? 2;
-  const minRows = opts.minRows ?? 2;
-  // An unquoted file (the norm for a numeric matrix) takes the streaming path below: no
-  // per-cell strings, a char-code decimal parser (src/io/fast_number.ts, bit-identical to
-  // Number()), so a 1,600 x 308 matrix loads in milliseconds instead of ~300 ms. Quoted
-  // fields go through the general tokenizer. Both give the same matrix and the same messages.
-  if (bytes.indexOf(34 /* " */) < 0) return parseUnquoted(file, bytes, minColumns, minRows);
-  const table = parseCsv(file, bytes);
-  const { header, rows, lines } = table;
-  const columns = checkHeader(file, header, minColumns);
-  const N = columns.length;
-  const T = rows.length;
-  const { buffer, data, dates } = storage(file, T, N, minRows);
-  let prev = -Infinity;
-  for (let t = 0; t < T; t++) {
-    const row = rows[t];
-    const line = lines[t];
-    if (row.length !== N + 1) {
-      throw inputError('E_CSV_ROW_WIDTH', { file, row: line }, `expected ${N + 1} fields, found ${row.length}`);
-    }
-    prev = rowDate(row[0], prev, file, line);
-    dates[t] = row[0].trim();
-    const base = t * N;
-    for (let n = 0; n < N; n++) data[base + n] = returnCell(parseNumberCell(row[n + 1], file, line, columns[n]), file, line, columns[n]);
+/** Open (regular file, size limit, optional bundle containment), stream-parse and hash in one pass. */
+export function readReturnsCsv(file: string, opts: ReturnsCsvOptions & { within?: Containment; hash?: boolean } = {}): LoadedReturns {
+  const input = new InputFile(file, { limit: FILE_LIMITS.csv, limitName: 'CSV inputs', within: opts.within, hash: opts.hash });
+  try {
+    const matrix = parseReturnsFrom(file, input, opts);
+    const { sha256, bytes } = input.finish();
+    return { matrix, sha256, bytes };
+  } finally {
+    input.close();
   }
-  return { file, T, N, columns, dates, buffer, data };
+}
+
+/** Parse returns from bytes already in memory (tests, tools). */
+export function parseReturnsCsv(file: string, bytes: Uint8Array, opts: ReturnsCsvOptions = {}): ReturnsMatrix {
+  return parseReturnsFrom(file, bufferSource(bytes), opts);
 }
 
 /**
@@ -59,29 +55,29 @@ export function parseReturnsCsv(file: string, bytes: Buffer, opts: ReturnsCsvOpt
  * the gates form finite in float64, so extreme input is exit 2 here, never a NaN later.
  */
 export const MAX_ABS_RETURN = 1000;
+/**
+ * A non-zero return smaller than this in magnitude is refused too: its square (1e-300 and
+ * below) is at the edge of float64's normal range, so a variance or Sharpe ratio over such
+ * values would be decided by underflow, not by the data. No price series moves by 1e-150.
+ */
+export const MIN_ABS_RETURN = 1e-150;
+
+/** Whether a parsed return is outside what the gates compute exactly (NaN, beyond +-1000, or non-zero below 1e-150). */
+function outOfRange(v: number): boolean {
+  return v !== v || v > MAX_ABS_RETURN || v < -MAX_ABS_RETURN || (v < MIN_ABS_RETURN && v > -MIN_ABS_RETURN && v !== 0);
+}
 
 function returnCell(v: number, file: string, line: number, column: string): number {
   if (v > MAX_ABS_RETURN || v < -MAX_ABS_RETURN) {
     throw inputError('E_CSV_VALUE', { file, row: line, column }, `${v} is not a per-period simple return (beyond +-${MAX_ABS_RETURN}, i.e. 100,000% in one period: prices, or a unit slip?)`);
   }
+  if (v !== 0 && v < MIN_ABS_RETURN && v > -MIN_ABS_RETURN) {
+    throw inputError('E_CSV_VALUE', { file, row: line, column }, `${v} is too small to be a per-period return (non-zero below ${MIN_ABS_RETURN} in magnitude: its square underflows float64; write 0 for no return)`);
+  }
   return v;
 }
 
-/** The matrix's shared buffer, its view and the dates array, once T and N are known. */
-function storage(file: string, T: number, N: number, minRows: number): { buffer: SharedArrayBuffer; data: Float64Array; dates: string[] } {
-  if (T < minRows) throw inputError('E_TOO_FEW_ROWS', { file }, `needs at least ${minRows} data rows, found ${T}`);
-  const buffer = new SharedArrayBuffer(T * N * 8);
-  return { buffer, data: new Float64Array(buffer), dates: new Array<string>(T) };
-}
-
-/** A row's date as epoch ms, which must come strictly after the previous row's. */
-function rowDate(cell: string, prev: number, file: string, line: number): number {
-  const ms = parseIsoCell(cell, file, line, 'date');
-  if (!(ms > prev)) throw inputError('E_CSV_ORDER', { file, row: line, column: 'date' }, `'${cell.trim()}' is not after the previous row's date (dates must strictly increase)`);
-  return ms;
-}
-
-/** Header checks shared by both paths: first column `date`, names non-empty and unique, N >= min. */
+/** Header checks: first column `date`, names non-empty and unique, N >= min. */
 function checkHeader(file: string, header: string[], minColumns: number): string[] {
   if (header[0] !== 'date') {
     throw inputError('E_CSV_COLUMN_MISSING', { file, row: 1, column: header[0] }, `first column must be 'date', found '${header[0]}'`);
@@ -89,7 +85,8 @@ function checkHeader(file: string, header: string[], minColumns: number): string
   const columns = header.slice(1);
   const seen = new Map<string, number>();
   columns.forEach((c, i) => {
-    if (c === '') throw inputError('E_CSV_HEADER', { file, row: 1 }, `column ${i + 2} has an empty name`);
+    if (c === '') throw inputError('E_CSV_HEADER', { file, row: 1, columnNumber: i + 2 }, `column ${i + 2} has an empty name`);
+    if (c === 'date') throw inputError('E_CSV_COLUMN_DUPLICATE', { file, row: 1, column: c }, `duplicate column name (columns 1 and ${i + 2})`);
     if (seen.has(c)) throw inputError('E_CSV_COLUMN_DUPLICATE', { file, row: 1, column: c }, `duplicate column name (columns ${seen.get(c)! + 2} and ${i + 2})`);
     seen.set(c, i);
   });
@@ -99,81 +96,93 @@ function checkHeader(file: string, header: string[], minColumns: number): string
   return columns;
 }
 
-/** Streaming parse of a file without quotes, straight from its bytes. O(bytes), one Float64 write per cell. */
-function parseUnquoted(file: string, bytes: Buffer, minColumns: number, minRows: number): ReturnsMatrix {
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const text = (a: number, b: number) => bytes.toString('utf8', a, b);
-  // Line spans (start, end without CR/LF, file line number), blank lines skipped.
-  const starts: number[] = [], ends: number[] = [], lineNos: number[] = [];
-  for (let pos = bom, line = 1; pos < bytes.length; line++) {
-    let nl = bytes.indexOf(10, pos);
-    if (nl < 0) nl = bytes.length;
-    let end = nl;
-    if (end > pos && bytes[end - 1] === 13) end--;
-    let blank = true;
-    for (let i = pos; i < end && blank; i++) blank = bytes[i] === 32 || bytes[i] === 9;
-    if (!blank) {
-      starts.push(pos);
-      ends.push(end);
-      lineNos.push(line);
-    }
-    pos = nl + 1;
-  }
-  if (starts.length === 0) throw inputError('E_CSV_HEADER', { file }, 'file is empty: expected a header row');
-  const header = text(starts[0], ends[0]).split(',').map((h) => h.trim());
+/**
+ * Bytes a row's date string costs on the V8 heap (a short one-byte string plus its slot in the
+ * array), used to keep the dates within both the memory budget and the heap.
+ */
+const DATE_BYTES = 48;
+
+function parseReturnsFrom(file: string, source: ByteSource, opts: ReturnsCsvOptions): ReturnsMatrix {
+  const minColumns = opts.minColumns ?? 2;
+  const minRows = opts.minRows ?? 2;
+  const maxMemory = opts.maxMemory ?? defaultMaxMemory();
+  const r = new CsvReader(file, source, { chunkBytes: opts.chunkBytes });
+  if (!r.next()) throw inputError('E_CSV_HEADER', { file }, 'file is empty: expected a header row');
+  const header = Array.from({ length: r.fields }, (_, i) => r.text(i).trim());
   const columns = checkHeader(file, header, minColumns);
   const N = columns.length;
-  const T = starts.length - 1;
-  const { buffer, data, dates } = storage(file, T, N, minRows);
+  r.names = header;
+  r.limitFields(N + 1);
+  const values = new Float64Blocks();
+  const dates: string[] = [];
+  const heapShare = heapLimit() / 2;
   let prev = -Infinity;
-  for (let t = 0; t < T; t++) {
-    const lineStart = starts[t + 1], lineEnd = ends[t + 1], line = lineNos[t + 1];
-    let comma = bytes.indexOf(44, lineStart);
-    if (comma < 0 || comma > lineEnd) comma = lineEnd;
-    const date = text(lineStart, comma);
-    prev = rowDate(date, prev, file, line);
-    dates[t] = date.trim();
-    const base = t * N;
-    // Fast path for the whole row; it stops at the first cell it cannot certify (or a width
-    // problem), and the general loop below finishes the row from there with full messages.
-    const n0 = fastRow(bytes, comma + 1, lineEnd, data, base, N);
-    let p = rowPos;
-    for (let n = n0; n < N; n++) {
-      if (p > lineEnd) throw inputError('E_CSV_ROW_WIDTH', { file, row: line }, `expected ${N + 1} fields, found ${n + 1}`);
-      let end = bytes.indexOf(44, p);
-      if (end < 0 || end > lineEnd) end = lineEnd;
-      if (n === N - 1 && end !== lineEnd) {
-        const fields = text(lineStart, lineEnd).split(',').length;
-        throw inputError('E_CSV_ROW_WIDTH', { file, row: line }, `expected ${N + 1} fields, found ${fields}`);
+  let T = 0;
+  const checkMemory = (held: number) => {
+    // Blocks now + the final shared copy + the dates so far.
+    const rows = held / (8 * N);
+    checkInputMemory(file, 2 * held + rows * DATE_BYTES, maxMemory, `${Math.round(rows)} rows x ${N} columns`);
+    if (rows * DATE_BYTES > heapShare) checkInputMemory(file, rows * DATE_BYTES, heapShare, `the dates of ${Math.round(rows)} rows (JavaScript heap)`);
+  };
+  for (;;) {
+    // Fast lane: a line of a plain date and N plain decimals is certified from its bytes
+    // (all ASCII, no quotes, the right width) and taken whole; any other line goes through
+    // the general reader below, which applies every rule and words the message.
+    if (r.peekLine()) {
+      const buf = r.buf, s0 = r.lineStart, end = r.lineEnd;
+      let comma = s0;
+      while (comma < end && buf[comma] !== 44) comma++;
+      const ms = comma < end ? parseIsoDateFast(buf, s0, comma) : NaN;
+      if (ms === ms && ms > prev) {
+        // Cells go straight into the block; they count only once the whole line is certified.
+        values.reserve(N, checkMemory);
+        const block = values.block, at = values.used;
+        let q = comma + 1, n = 0;
+        for (; n < N; n++) {
+          const v = parseDecimalFast(buf, q, end);
+          if (outOfRange(v)) break;
+          const e = parsedEnd;
+          if ((n === N - 1) !== (e === end)) break; // the last cell ends the line, the others do not
+          block[at + n] = v;
+          q = e + 1;
+        }
+        if (n === N) {
+          r.acceptLine();
+          values.commit(N);
+          dates.push(buf.toString('latin1', s0, comma));
+          prev = ms;
+          T++;
+          continue;
+        }
       }
-      data[base + n] = returnCell(parseNumberCell(text(p, end), file, line, columns[n]), file, line, columns[n]);
-      p = end + 1;
     }
+    if (!r.next()) break;
+    const line = r.line;
+    if (r.fields !== N + 1) throw inputError('E_CSV_ROW_WIDTH', { file, row: line }, `expected ${N + 1} fields, found ${r.fields}`);
+    values.reserve(N, checkMemory);
+    const buf = r.buf;
+    const s0 = r.starts[0], e0 = r.ends[0];
+    let ms = r.quoted[0] ? NaN : parseIsoDateFast(buf, s0, e0);
+    const date = r.text(0);
+    if (ms !== ms) ms = parseIsoCell(date, file, line, 'date');
+    if (!(ms > prev)) throw inputError('E_CSV_ORDER', { file, row: line, column: 'date' }, `'${date.trim()}' is not after the previous row's date (dates must strictly increase)`);
+    prev = ms;
+    dates.push(date.trim());
+    for (let n = 0; n < N; n++) {
+      const f = n + 1;
+      const s = r.starts[f], e = r.ends[f];
+      let v = NaN;
+      if (!r.quoted[f]) {
+        v = parseDecimalFast(buf, s, e);
+        if (parsedEnd !== e) v = NaN;
+      }
+      // Not certified by the fast path, or out of range: the general parser decides and words the message.
+      if (outOfRange(v)) v = returnCell(parseNumberCell(r.text(f), file, line, columns[n]), file, line, columns[n]);
+      values.push(v);
+    }
+    T++;
   }
+  if (T < minRows) throw inputError('E_TOO_FEW_ROWS', { file }, `needs at least ${minRows} data rows, found ${T}`);
+  const { buffer, data } = values.toShared();
   return { file, T, N, columns, dates, buffer, data };
-}
-
-/** Where `fastRow` stopped: the start of the first cell it did not take. */
-let rowPos = 0;
-
-/**
- * The N cells of one row from `p`, on the fast decimal path only; returns how many it took
- * (N for a clean row). A small function of its own so V8 optimises it after a few rows
- * instead of waiting for on-stack replacement of the whole file loop. O(row length).
- */
-function fastRow(bytes: Uint8Array, p: number, lineEnd: number, data: Float64Array, base: number, N: number): number {
-  let n = 0;
-  for (; n < N; n++) {
-    if (p > lineEnd) break;
-    const v = parseDecimalFast(bytes, p, lineEnd);
-    // Not certifiable, or out of range: the general loop decides and words the message.
-    if (v !== v || v > MAX_ABS_RETURN || v < -MAX_ABS_RETURN) break;
-    const end = parsedEnd;
-    // The last cell must end the line, the others must not: else leave it to the general loop.
-    if ((n === N - 1) !== (end === lineEnd)) break;
-    data[base + n] = v;
-    p = end + 1;
-  }
-  rowPos = p;
-  return n;
 }

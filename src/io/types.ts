@@ -26,7 +26,6 @@ export interface Trades {
   /** Trade values in exit-time order: fraction of equity (`return`) or currency (`pnl`). */
   buffer: SharedArrayBuffer;
   values: Float64Array;
-  exitTimes: string[];
 }
 
 /** Build a ReturnsMatrix from plain arrays (tests, benchmarks, fixture builder). */
@@ -55,6 +54,5 @@ export function makeTrades(values: ArrayLike<number>, unit: TradeUnit = 'return'
   const buffer = new SharedArrayBuffer(n * 8);
   const arr = new Float64Array(buffer);
   arr.set(values);
-  const exitTimes = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
-  return { file, unit, n, buffer, values: arr, exitTimes };
+  return { file, unit, n, buffer, values: arr };
 }

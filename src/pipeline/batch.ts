@@ -14,11 +14,12 @@
  * - A malformed bundle (exit 2) or a crashed worker (exit 3) becomes that candidate's line and
  *   the batch goes on.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { inputError, toGauntletError, workerCrash } from '../errors.js';
 import { PoolExecutor, type ShardExecutor } from '../engine/executor.js';
 import { sha256Hex } from '../io/hash.js';
+import { bundleFileHashes, readManifestId } from '../io/candidate.js';
 import type { LoadedPolicy } from '../io/policy.js';
 import { JournalWriter, readJournalLines, rewriteJournal } from '../io/journal.js';
 import { GATE_ORDER, type GateName } from '../gates/types.js';
@@ -64,6 +65,8 @@ export interface BatchOptions {
   onStart?: (total: number, kept: number) => void;
   /** Abort: stop starting candidates, abandon those in flight, keep the journal whole. */
   signal?: AbortSignal;
+  /** Memory budget in bytes for each candidate (--max-memory; default half the machine's memory). */
+  maxMemory?: number;
 }
 
 export interface BatchSummary {
@@ -110,19 +113,12 @@ export function findBundles(dir: string): string[] {
   return found.sort();
 }
 
-/** SHA-256 of each regular file in a bundle (recursively), keyed by relative path. */
+/**
+ * SHA-256 of each regular file in a bundle, keyed by relative path, under the bundle loader's
+ * own rules (src/io/candidate.ts: nothing outside the bundle, no FIFO or device is opened).
+ */
 export function bundleFiles(bundleDir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile()) out[relative(bundleDir, p).split(sep).join('/')] = sha256Hex(readFileSync(p));
-    }
-  };
-  walk(bundleDir);
-  return out;
+  return bundleFileHashes(bundleDir);
 }
 
 export function entryKey(bundle: string, files: Record<string, string>, policySha256: string, seed: number): string {
@@ -148,13 +144,9 @@ function bundleDirOf(dir: string, rel: string): string {
   return rel === '.' ? dir : join(dir, rel);
 }
 
+/** The id of a bundle that failed, read under the loader's rules (never a file outside the bundle). */
 function idFromManifest(bundleDir: string): string | null {
-  try {
-    const id = JSON.parse(readFileSync(join(bundleDir, 'candidate.json'), 'utf8')).id;
-    return typeof id === 'string' ? id : null;
-  } catch {
-    return null;
-  }
+  return readManifestId(bundleDir);
 }
 
 function errorEntry(base: EntryBase, bundleDir: string, err: unknown): JournalEntry {
@@ -167,10 +159,10 @@ function errorEntry(base: EntryBase, bundleDir: string, err: unknown): JournalEn
  * becomes the line's error). Runs wherever it is called: on the batch's thread with the
  * batch's pool, or inside a worker with an in-process executor (see CandidateTask).
  */
-export async function journalEntryFor(base: EntryBase, dir: string, seed: number, policy: LoadedPolicy, executor: ShardExecutor): Promise<JournalEntry> {
+export async function journalEntryFor(base: EntryBase, dir: string, seed: number, policy: LoadedPolicy, executor: ShardExecutor, maxMemory?: number): Promise<JournalEntry> {
   const bundleDir = bundleDirOf(dir, base.bundle);
   try {
-    const report = await validateBundle(bundleDir, { seed, executor, policy });
+    const report = await validateBundle(bundleDir, { seed, executor, policy, maxMemory });
     // The same schema and finiteness checks as `validate --json`: a line never carries a
     // NaN turned into null, and batch and validate agree on every bundle.
     reportJson(report);
@@ -191,6 +183,7 @@ export interface CandidateTask {
   dir: string;
   seed: number;
   policy: LoadedPolicy;
+  maxMemory?: number;
 }
 
 /**
@@ -220,7 +213,7 @@ async function processCandidate(rel: string, opts: BatchOptions): Promise<Journa
     /* changed under us: validate on this thread, where any error becomes the line */
   }
   if (ex instanceof PoolExecutor && bytes <= WHOLE_CANDIDATE_MAX_BYTES) {
-    const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy };
+    const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy, maxMemory: opts.maxMemory };
     try {
       return await ex.runNamed<JournalEntry>('candidate', task);
     } catch (err) {
@@ -229,7 +222,7 @@ async function processCandidate(rel: string, opts: BatchOptions): Promise<Journa
       return errorEntry(base, bundleDirOf(opts.dir, rel), e.exitCode === 2 ? e : workerCrash(`candidate ${rel}: ${e.message}`));
     }
   }
-  return journalEntryFor(base, opts.dir, opts.seed, opts.policy, ex);
+  return journalEntryFor(base, opts.dir, opts.seed, opts.policy, ex, opts.maxMemory);
 }
 
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {

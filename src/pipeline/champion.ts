@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { inputError } from '../errors.js';
-import { readInputFile } from '../io/csv.js';
-import { parseJsonFile } from '../io/policy.js';
+import { FILE_LIMITS } from '../config/limits.js';
+import { readJsonFile } from '../io/policy.js';
 import { zodOneLine } from '../io/zod_message.js';
 import { GATE_ORDER } from '../gates/types.js';
 import { reportSchema, type Report } from '../report/schema.js';
@@ -20,7 +20,7 @@ export const championSchema = z.strictObject({
 export type ChampionManifest = z.infer<typeof championSchema>;
 
 export function loadChampion(file: string): ChampionManifest {
-  const parsed = championSchema.safeParse(parseJsonFile(file, readInputFile(file)));
+  const parsed = championSchema.safeParse(readJsonFile(file, FILE_LIMITS.champion));
   if (!parsed.success) throw inputError('E_SCHEMA', { file }, `invalid champion manifest: ${zodOneLine(parsed.error)}`);
   return parsed.data;
 }

@@ -17,6 +17,8 @@ import { GATE_ORDER, type GateResult } from '../gates/types.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { Report } from '../report/schema.js';
 import { compareWithChampion, type ChampionManifest } from './champion.js';
+import { checkPlans, monteCarloPlan, pboPlan, walkForwardPlan, type ResourcePlan } from '../engine/budget.js';
+import { walkForwardWindows, windowEdges } from '../gates/walk_forward/windows.js';
 
 export interface ValidateOptions {
   seed: number;
@@ -24,12 +26,41 @@ export interface ValidateOptions {
   policy: LoadedPolicy;
   /** The current production model's manifest, for a champion-vs-candidate column. */
   champion?: ChampionManifest;
+  /** Memory budget in bytes (--max-memory; default half the machine's memory). */
+  maxMemory?: number;
+}
+
+/**
+ * The three heavy gates run at once, so their plans must fit the budget together. A gate
+ * whose plan cannot even be formed (e.g. too few rows for the folds) is left to report its
+ * own error in gate order.
+ */
+function checkTogether(c: Candidate, opts: ValidateOptions): void {
+  const g = opts.policy.policy.gates;
+  const T = c.returns.T, N = c.returns.N;
+  // The loaded data stays in memory while the gates run.
+  const plans: ResourcePlan[] = [{ gate: 'inputs', bytes: (T * N + c.trades.n) * 8, work: 0, what: `the loaded returns (${T} x ${N}) and trades (${c.trades.n})` }];
+  if (g.walkForward.enabled) {
+    try {
+      const plan = walkForwardWindows(T, g.walkForward.folds, g.walkForward.isOosRatio, g.walkForward.gap, g.walkForward.scheme);
+      plans.push(walkForwardPlan(T, N, windowEdges(plan).length - 1, plan.folds));
+    } catch {
+      /* the gate words it */
+    }
+  }
+  if (g.pbo.enabled) plans.push(pboPlan(T, N, g.pbo.S, g.pbo.maxCombinations, false));
+  if (g.monteCarlo.enabled) {
+    const n = c.trades.n;
+    plans.push(monteCarloPlan(g.monteCarlo.paths, g.monteCarlo.horizon ?? n, n, opts.executor.workers));
+  }
+  checkPlans(plans, { maxMemory: opts.maxMemory, executor: opts.executor });
 }
 
 export async function validateCandidate(c: Candidate, opts: ValidateOptions): Promise<Report> {
   const { policy } = opts.policy;
-  const ctx = { executor: opts.executor, seed: opts.seed };
+  const ctx = { executor: opts.executor, seed: opts.seed, maxMemory: opts.maxMemory };
   const g = policy.gates;
+  checkTogether(c, opts);
   // All four run at once (their shards interleave on the pool); if several fail, the error
   // reported is the first in gate order, not the first in time, so it never depends on the
   // worker count or on which shard finished first.
@@ -79,5 +110,5 @@ export async function validateCandidate(c: Candidate, opts: ValidateOptions): Pr
 }
 
 export async function validateBundle(dir: string, opts: ValidateOptions): Promise<Report> {
-  return validateCandidate(loadCandidate(dir), opts);
+  return validateCandidate(loadCandidate(dir, { maxMemory: opts.maxMemory }), opts);
 }

@@ -4,7 +4,7 @@
  * never slip into a report as `null`.
  */
 import { z } from 'zod';
-import { internalError } from '../errors.js';
+import { GauntletError, internalError } from '../errors.js';
 
 const finiteOrNull = z.number().finite().nullable();
 
@@ -67,10 +67,16 @@ export const reportSchema = z.strictObject({
 
 export type Report = z.infer<typeof reportSchema>;
 
-/** Throws an internal error naming the JSON path of the first NaN or Infinity found. */
+/**
+ * Throws E_NON_FINITE (exit 2) naming the JSON path of the first NaN or Infinity found: the
+ * inputs and options are range-checked where they are read, so a non-finite result means
+ * data beyond what float64 can carry through the statistic; it is never written as null.
+ */
 export function assertFinite(value: unknown, path = '$'): void {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw internalError(`non-finite number ${value} at ${path} in a result`);
+    if (!Number.isFinite(value)) {
+      throw new GauntletError('E_NON_FINITE', `a result is not a finite number (${value} at ${path}): the input values are beyond what this statistic can compute in float64`);
+    }
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => assertFinite(v, `${path}[${i}]`));
   } else if (value && typeof value === 'object') {

@@ -41,7 +41,7 @@ interface Case {
 const cases: Case[] = [
   { name: 'missing bundle directory', args: (d) => ['validate', join(d, 'nope')], expect: /nope: bundle directory not found/ },
   { name: 'missing candidate.json', mutate: (d) => rmSync(join(d, 'candidate.json')), expect: /candidate\.json: file not found/ },
-  { name: 'candidate.json is not JSON', mutate: (d) => writeFileSync(join(d, 'candidate.json'), '{ id: '), expect: /candidate\.json: not valid JSON/ },
+  { name: 'candidate.json is not JSON', mutate: (d) => writeFileSync(join(d, 'candidate.json'), '{ id: '), expect: /candidate\.json, line 1, column 3: not valid JSON: expected a double-quoted key/ },
   { name: 'unknown key in candidate.json', mutate: manifest((m) => (m.threshold = 0.5)), expect: /candidate\.json: invalid candidate manifest: .*Unrecognized key.*threshold/ },
   { name: 'path outside the bundle', mutate: manifest((m) => (m.returns = '../../etc/passwd')), expect: /candidate\.json: "returns": "\.\.\/\.\.\/etc\/passwd" is outside the bundle directory/ },
   { name: 'absolute path', mutate: manifest((m) => (m.trades = '/etc/passwd')), expect: /"trades": "\/etc\/passwd" is outside the bundle/ },

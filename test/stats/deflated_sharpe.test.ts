@@ -70,12 +70,12 @@ describe('undefined cases carry a reason, never NaN', () => {
 
   it('sample moments: a constant series has no skewness or kurtosis; closed form on a small series', () => {
     expect(sampleMoments([2, 2, 2, 2])).toMatchObject({ constant: true, sd: 0, skewness: null, excessKurtosis: null });
-    // x = 1..5: symmetric, so G1 = 0; G2 = -1.2 (pandas: pd.Series([1,2,3,4,5]).kurt() == -1.2)
+    // x = 1..5: symmetric, so G1 = 0; G2 = -1.2 (scipy.stats.kurtosis(x, bias=False))
     const m = sampleMoments([1, 2, 3, 4, 5]);
     expect(m.skewness).toBe(0);
     close(m.excessKurtosis, -1.2, 1e-14);
     close(m.sd, Math.sqrt(2.5), 1e-15);
-    // pandas: pd.Series([1, 2, 10]).skew() == 1.6523167403329906
+    // scipy.stats.skew([1, 2, 10], bias=False) (pandas' estimator) == 1.6523167403329908
     close(sampleMoments([1, 2, 10]).skewness, 1.6523167403329906, 1e-14);
   });
 });

@@ -25,6 +25,7 @@ import { clopperPearsonInterval, clopperPearsonUpperBound } from '../../stats/in
 import { compare, type GateResult } from '../types.js';
 import type { GateContext } from '../context.js';
 import type { MonteCarloOptions } from './options.js';
+import { checkPlan, monteCarloPlan } from '../../engine/budget.js';
 
 /** Strict mode gates on this one-sided confidence level (SPEC 1.4). */
 const STRICT_CONFIDENCE = 0.95;
@@ -139,6 +140,8 @@ export async function monteCarloGate(
   if (options.method === 'permutation' && horizon !== n) {
     throw optionError('monteCarlo.horizon', `permutation reshuffles all ${n} trades, so the horizon must be ${n} (got ${horizon}); use iid or stationary for another horizon`);
   }
+  // Memory and work from the plan, before the per-path arrays are allocated (src/engine/budget.ts).
+  checkPlan(monteCarloPlan(P, horizon, n, ctx.executor.workers), ctx);
   const { rule, limit } = options.breach;
   if (!(Number.isFinite(limit) && limit > 0) || (rule !== 'trailing' && limit >= 1)) {
     throw optionError('monteCarlo.breach.limit', `${limit} is not a valid ${rule} limit (${rule === 'trailing' ? 'a currency amount > 0' : 'a fraction in (0, 1)'})`);

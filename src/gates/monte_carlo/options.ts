@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULTS } from '../../config/defaults.js';
+import { OPTION_LIMITS } from '../../config/limits.js';
 
 const d = DEFAULTS.monteCarlo;
 
@@ -21,10 +22,10 @@ export const breachSchema = z
 export const monteCarloOptionsSchema = z.strictObject({
   enabled: z.boolean().default(d.enabled),
   threshold: z.number().gt(0).max(1).default(d.threshold),
-  paths: z.number().int().min(1).max(100_000_000).default(d.paths),
-  horizon: z.number().int().min(1).nullable().default(d.horizon),
+  paths: z.number().int().min(1).max(OPTION_LIMITS.paths).default(d.paths),
+  horizon: z.number().int().min(1).max(OPTION_LIMITS.horizon).nullable().default(d.horizon),
   method: z.enum(['stationary', 'iid', 'permutation']).default(d.method),
-  blockLength: z.union([z.literal('auto'), z.number().positive()]).default(d.blockLength),
+  blockLength: z.union([z.literal('auto'), z.number().positive().max(OPTION_LIMITS.blockLength)]).default(d.blockLength),
   breach: breachSchema.default({ rule: d.breach.rule, limit: d.breach.limit }),
 });
 export type MonteCarloOptions = z.infer<typeof monteCarloOptionsSchema> & { strict: boolean };

@@ -27,6 +27,7 @@ import type { PboOptions } from './options.js';
 import { tieWarning } from '../ties.js';
 import { binomial, lexRank, maskToBlocks } from '../../kernels/combinations.js';
 import { computeBlockMoments, gridBinIndex, oosValueRange, tieUnit, type PboShardResult, type PboShardTask } from '../../kernels/cscv.js';
+import { checkLogitsSize, checkPlan, pboCombinations, pboPlan } from '../../engine/budget.js';
 
 /** Bins of the grid on which the pooled and selected OOS distributions are compared. */
 export const DOMINANCE_GRID_BINS = 4096;
@@ -183,6 +184,9 @@ function disabled(options: PboOptions): GateResult {
 
 export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: GateContext, extra: PboExtra = {}): Promise<GateResult> {
   if (!options.enabled) return disabled(options);
+  // Memory and work from the plan, before anything is allocated (src/engine/budget.ts).
+  checkPlan(pboPlan(returns.T, returns.N, options.S, options.maxCombinations, extra.logits === true), ctx);
+  if (extra.logits) checkLogitsSize(pboCombinations(options.S, options.maxCombinations).evaluated);
   const { N } = returns;
   const S = options.S;
   const k = S / 2;
@@ -369,7 +373,10 @@ export function degradation(x: Float64Array, y: Float64Array): { slope: number |
   }
   if (!(sxx > 0)) return { slope: null, intercept: null, r2: null };
   const slope = sxy / sxx;
-  return { slope, intercept: my - slope * mx, r2: syy > 0 ? (sxy * sxy) / (sxx * syy) : null };
+  // On tiny metrics (e.g. the mean of 1e-160 returns) sxx * syy underflows to 0: the ratio
+  // form then keeps r2 finite instead of 0 / 0.
+  const den = sxx * syy;
+  return { slope, intercept: my - slope * mx, r2: syy > 0 ? (den > 0 && den < Infinity ? (sxy * sxy) / den : (sxy / sxx) * (sxy / syy)) : null };
 }
 
 /**

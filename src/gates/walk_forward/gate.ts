@@ -40,6 +40,7 @@ import type { WalkForwardOptions } from './options.js';
 import { walkForwardWindows, windowEdges, type WalkForwardScheme } from './windows.js';
 import { prefixMoments, prefixMomentsLength, prefixSquareOffset } from '../../kernels/prefix_moments.js';
 import { tieWarning } from '../ties.js';
+import { checkPlan, walkForwardPlan } from '../../engine/budget.js';
 import {
   type WalkForwardFoldResult,
   type WalkForwardFoldTask,
@@ -137,6 +138,8 @@ export async function walkForwardGate(
   const { T, N, data, columns, dates, file } = returns;
   if (N < 1) throw inputError('E_WF_INPUT', { file }, 'walk-forward: the returns matrix has no columns');
   const plan = walkForwardWindows(T, options.folds, options.isOosRatio, options.gap, options.scheme);
+  // Memory and work from the plan, before the moment buffers are allocated (src/engine/budget.ts).
+  checkPlan(walkForwardPlan(T, N, windowEdges(plan).length - 1, plan.folds), ctx);
 
   // Rows before the first window are never read by the kernels; they are still input.
   for (let t = 0; t < plan.firstUsedRow; t++) {
