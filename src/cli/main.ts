@@ -12,6 +12,7 @@ import { ENGINE_VERSION } from '../version.js';
 import { registerValidate } from './validate_command.js';
 import { registerGateCommands } from './gate_commands.js';
 import { registerBatch } from './batch_command.js';
+import { registerSchema } from './schema_command.js';
 import { takeExitCode } from './common.js';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerGateCommands(program);
   registerBatch(program);
+  registerSchema(program);
   return program;
 }
 

@@ -26,6 +26,14 @@ export const DEFAULTS = {
     histogramBins: 20,
     ties: 'first' as 'first' | 'average',
   },
+  // The deflated-Sharpe family (docs/methodology.md, "Deflated Sharpe"): advisory unless a
+  // policy enables them, so the four-gate decision is unchanged by default.
+  probabilisticSharpe: { enabled: false, threshold: 0.95 },
+  deflatedSharpe: { enabled: false, threshold: 0.95 },
+  /** Passes when the available periods exceed MinTRL x threshold (coverage > threshold). */
+  minTrackRecord: { enabled: false, threshold: 1, confidence: 0.95 },
+  /** Passes when the available years exceed MinBTL x threshold (coverage > threshold). */
+  minBacktestLength: { enabled: false, threshold: 1 },
   monteCarlo: {
     enabled: true,
     threshold: 0.03,

@@ -2,11 +2,12 @@
  * The shape every gate returns (SPEC 4 / ARCHITECTURE step 3). Kept JSON-plain so the
  * report is a deterministic JSON.stringify of it.
  */
-export type GateName = 'winRate' | 'walkForward' | 'pbo' | 'monteCarlo';
+/** A gate's key in the policy, the report and the journal (the registry's names). */
+export type GateName = string;
 
 /** Report key and text-summary label for each gate, in report order. */
 export const GATE_ORDER: readonly GateName[] = ['winRate', 'walkForward', 'pbo', 'monteCarlo'];
-export const GATE_LABEL: Record<GateName, string> = {
+export const GATE_LABEL: Record<string, string> = {
   winRate: 'win_rate',
   walkForward: 'walk_forward_efficiency',
   pbo: 'pbo',
@@ -17,8 +18,13 @@ export type Comparison = '>' | '<';
 
 export interface GateResult<D = Record<string, unknown>> {
   gate: GateName;
-  /** Whether the policy enabled this gate. A disabled gate has pass = true and value = null. */
+  /** Whether the policy enabled this gate. A disabled decision gate has pass = true and value = null. */
   enabled: boolean;
+  /**
+   * An advisory gate the policy did not enable: computed and reported, never part of the
+   * decision (set by the registry's runGate for every gate it runs).
+   */
+  advisory?: boolean;
   /** The point estimate (null only when the gate is disabled or has no meaningful value, with `reason`). */
   value: number | null;
   /** The number compared against the threshold: the point estimate, or a one-sided bound in strict mode. */

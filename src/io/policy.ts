@@ -1,34 +1,35 @@
 /**
- * The policy (SPEC 1.4): thresholds and gate options, from `--policy FILE` or the defaults.
- * Raw JSON -> resolved policy in one place; every gate's block is the zod schema beside
- * that gate. Unknown keys are errors, so a typo never silently keeps a default.
+ * The policy (docs/formats.md, "Policy"): thresholds and gate options, from `--policy FILE` or
+ * the defaults. Raw JSON -> resolved policy in one place; every gate's block is the zod schema
+ * of that gate's registry definition. Unknown keys are errors, so a typo never silently keeps
+ * a default.
  */
 import { z } from 'zod';
 import { inputError } from '../errors.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { winRateOptionsSchema } from '../gates/win_rate/options.js';
-import { walkForwardOptionsSchema } from '../gates/walk_forward/options.js';
-import { pboOptionsSchema } from '../gates/pbo/options.js';
-import { monteCarloOptionsSchema } from '../gates/monte_carlo/options.js';
 import { FILE_LIMITS } from '../config/limits.js';
+import { DEFAULT_GATES } from '../gates/index.js';
+import type { BaseGateOptions, GateRegistry } from '../gates/registry.js';
 import { sha256Hex } from './hash.js';
 import { readInput } from './input_file.js';
 import { parseJsonStrict } from './json.js';
 import { zodOneLine } from './zod_message.js';
 
-export const policySchema = z.strictObject({
-  strict: z.boolean().default(DEFAULTS.strict),
-  gates: z
-    .strictObject({
-      winRate: winRateOptionsSchema.prefault({}),
-      walkForward: walkForwardOptionsSchema.prefault({}),
-      pbo: pboOptionsSchema.prefault({}),
-      monteCarlo: monteCarloOptionsSchema.prefault({}),
-    })
-    .prefault({}),
-});
+/** The policy schema for a registry: `strict` plus one block per gate, each defaulted by its own schema. */
+export function policySchemaFor(registry: GateRegistry) {
+  return z.strictObject({
+    strict: z.boolean().default(DEFAULTS.strict),
+    gates: z.strictObject(Object.fromEntries(registry.gates.map((g) => [g.name, g.optionsSchema.prefault({})]))).prefault({}),
+  });
+}
 
-export type Policy = z.infer<typeof policySchema>;
+export const policySchema = policySchemaFor(DEFAULT_GATES);
+
+/** A resolved policy: every gate's block with its defaults filled in. */
+export interface Policy {
+  strict: boolean;
+  gates: Record<string, BaseGateOptions & Record<string, unknown>>;
+}
 
 export interface LoadedPolicy {
   policy: Policy;
@@ -38,10 +39,10 @@ export interface LoadedPolicy {
   sha256: string;
 }
 
-export function resolvePolicy(raw: unknown, source: string): LoadedPolicy {
-  const parsed = policySchema.safeParse(raw);
+export function resolvePolicy(raw: unknown, source: string, registry: GateRegistry = DEFAULT_GATES): LoadedPolicy {
+  const parsed = (registry === DEFAULT_GATES ? policySchema : policySchemaFor(registry)).safeParse(raw);
   if (!parsed.success) throw inputError('E_SCHEMA', { file: source }, `invalid policy: ${zodOneLine(parsed.error)}`);
-  const policy = parsed.data;
+  const policy = parsed.data as Policy;
   return { policy, source, sha256: sha256Hex(JSON.stringify(policy)) };
 }
 
@@ -51,7 +52,7 @@ export function readJsonFile(file: string, limit: number = FILE_LIMITS.json): un
   return parseJsonStrict(file, bytes);
 }
 
-export function loadPolicy(file: string | undefined): LoadedPolicy {
-  if (file === undefined) return resolvePolicy({}, 'defaults');
-  return resolvePolicy(readJsonFile(file), file);
+export function loadPolicy(file: string | undefined, registry: GateRegistry = DEFAULT_GATES): LoadedPolicy {
+  if (file === undefined) return resolvePolicy({}, 'defaults', registry);
+  return resolvePolicy(readJsonFile(file), file, registry);
 }

@@ -1,26 +1,46 @@
 /**
- * The validate report (SPEC 4): decision + provenance + every gate's result. Validated with
- * its own zod schema before it is written, and checked for non-finite numbers, so a NaN can
- * never slip into a report as `null`.
+ * The validate report (docs/formats.md, "Report"): decision + provenance + every gate's result,
+ * one block per gate of the registry, each with its own typed `details`. Validated with its
+ * zod schema before it is written, and checked for non-finite numbers, so a NaN can never slip
+ * into a report as `null`. `gauntlet schema report` prints the JSON Schema of this module's
+ * schema (committed under schema/).
+ *
+ * Versioning (`schemaVersion`): any change to the report's shape bumps it. A reader accepts
+ * every version in SUPPORTED_REPORT_VERSIONS, upgrading older ones to what it needs
+ * (storedReport), and refuses others with "report schemaVersion X is not supported". Additive
+ * changes (a new gate, a new optional field) keep older versions readable; a change of
+ * meaning keeps them readable only through an explicit upgrade, or drops them from the list.
+ *   1: the first engine (no schemaVersion field; four gates; details untyped).
+ *   2: schemaVersion; the gate registry (the deflated-Sharpe family, `advisory`); typed details;
+ *      exact ties (`ties`, `tiedSelections`), walk-forward `isTStat`, PBO sampling SE.
  */
 import { z } from 'zod';
 import { GauntletError, internalError } from '../errors.js';
+import { DEFAULT_GATES } from '../gates/index.js';
+import type { AnyGateDefinition, GateRegistry } from '../gates/registry.js';
+
+export const REPORT_SCHEMA_VERSION = 2;
+export const SUPPORTED_REPORT_VERSIONS: readonly number[] = [1, 2];
 
 const finiteOrNull = z.number().finite().nullable();
 
-export const gateResultSchema = z.strictObject({
-  gate: z.enum(['winRate', 'walkForward', 'pbo', 'monteCarlo']),
-  enabled: z.boolean(),
-  value: finiteOrNull,
-  gatedValue: finiteOrNull,
-  gatedOn: z.string(),
-  threshold: z.number().finite(),
-  comparison: z.enum(['>', '<']),
-  pass: z.boolean(),
-  reason: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  warnings: z.array(z.string()),
-});
+/** One gate's result, its details typed by the gate's own schema ({} when a decision gate is disabled). */
+export function gateResultSchema(def: AnyGateDefinition) {
+  return z.strictObject({
+    gate: z.literal(def.name),
+    enabled: z.boolean(),
+    advisory: z.boolean(),
+    value: finiteOrNull,
+    gatedValue: finiteOrNull,
+    gatedOn: z.enum(['point', 'wilson95Lower', 'clopperPearson95Upper']),
+    threshold: z.number().finite(),
+    comparison: z.literal(def.comparison),
+    pass: z.boolean(),
+    reason: z.string().nullable(),
+    details: z.union([def.detailsSchema, z.strictObject({})]),
+    warnings: z.array(z.string()),
+  });
+}
 
 export const inputRecordSchema = z.strictObject({
   role: z.enum(['candidate', 'returns', 'trades', 'model']),
@@ -32,40 +52,52 @@ export const inputRecordSchema = z.strictObject({
   verified: z.boolean().optional(),
 });
 
-export const reportSchema = z.strictObject({
-  engine: z.strictObject({ name: z.literal('gauntlet'), version: z.string() }),
-  decision: z.enum(['APPROVED', 'REJECTED']),
-  failedGates: z.array(z.string()),
-  candidate: z.strictObject({
-    id: z.string(),
-    createdAt: z.string(),
-    bundle: z.string(),
-    selected: z.string(),
-    periodsPerYear: z.number(),
-    tradeUnit: z.enum(['return', 'pnl']),
-    initialEquity: z.number().nullable(),
-  }),
-  provenance: z.strictObject({
-    seed: z.number().int(),
-    generator: z.string(),
-    seedScheme: z.string(),
-    shardSizes: z.record(z.string(), z.number().int().positive()),
-    policySource: z.string(),
-    policySha256: z.string().regex(/^[0-9a-f]{64}$/),
-    inputs: z.array(inputRecordSchema),
-  }),
-  policy: z.record(z.string(), z.unknown()),
-  gates: z.strictObject({
-    winRate: gateResultSchema,
-    walkForward: gateResultSchema,
-    pbo: gateResultSchema,
-    monteCarlo: gateResultSchema,
-  }),
-  comparison: z.unknown().optional(),
-  warnings: z.array(z.string()),
+export const comparisonSchema = z.strictObject({
+  champion: z.strictObject({ id: z.string(), modelSha256: z.string().nullable(), decision: z.string().nullable() }),
+  gates: z.record(
+    z.string(),
+    z.strictObject({ champion: finiteOrNull, candidate: finiteOrNull, better: z.enum(['candidate', 'champion', 'equal', 'n/a']) }),
+  ),
 });
+export type ChampionComparison = z.infer<typeof comparisonSchema>;
 
+/** The report schema for a registry's gates (the default one: `reportSchema`). */
+export function reportSchemaFor(registry: GateRegistry) {
+  return z.strictObject({
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    engine: z.strictObject({ name: z.literal('gauntlet'), version: z.string() }),
+    decision: z.enum(['APPROVED', 'REJECTED']),
+    /** Decision gates that failed, in registry order (advisory gates never appear). */
+    failedGates: z.array(z.string()),
+    candidate: z.strictObject({
+      id: z.string(),
+      createdAt: z.string(),
+      bundle: z.string(),
+      selected: z.string(),
+      periodsPerYear: z.number(),
+      tradeUnit: z.enum(['return', 'pnl']),
+      initialEquity: z.number().nullable(),
+    }),
+    provenance: z.strictObject({
+      seed: z.number().int(),
+      generator: z.string(),
+      seedScheme: z.string(),
+      shardSizes: z.record(z.string(), z.number().int().positive()),
+      policySource: z.string(),
+      policySha256: z.string().regex(/^[0-9a-f]{64}$/),
+      inputs: z.array(inputRecordSchema),
+    }),
+    /** The resolved policy the gates ran under. */
+    policy: z.record(z.string(), z.unknown()),
+    gates: z.strictObject(Object.fromEntries(registry.gates.map((g) => [g.name, gateResultSchema(g)]))),
+    comparison: comparisonSchema.optional(),
+    warnings: z.array(z.string()),
+  });
+}
+
+export const reportSchema = reportSchemaFor(DEFAULT_GATES);
 export type Report = z.infer<typeof reportSchema>;
+export type GateResultJson = z.infer<ReturnType<typeof gateResultSchema>>;
 
 /**
  * Throws E_NON_FINITE (exit 2) naming the JSON path of the first NaN or Infinity found: the
@@ -85,17 +117,77 @@ export function assertFinite(value: unknown, path = '$'): void {
   }
 }
 
-/** Validate and serialise: the one way a report or gate result becomes JSON. */
-export function reportJson(report: Report): string {
+/** Validate and serialise: the one way a report becomes JSON. */
+export function reportJson(report: unknown, registry: GateRegistry = DEFAULT_GATES): string {
   assertFinite(report);
-  const parsed = reportSchema.safeParse(report);
+  const schema = registry === DEFAULT_GATES ? reportSchema : reportSchemaFor(registry);
+  const parsed = schema.safeParse(report);
   if (!parsed.success) throw internalError(`report does not match its schema: ${z.prettifyError(parsed.error)}`);
   return JSON.stringify(report, null, 2) + '\n';
 }
 
-export function gateJson(result: unknown): string {
+/** Validate and serialise one gate result (the per-gate commands print what `gates.<name>` holds). */
+export function gateJson(result: { gate: string }, registry: GateRegistry = DEFAULT_GATES): string {
   assertFinite(result);
-  const parsed = gateResultSchema.safeParse(result);
+  const def = registry.get(result.gate);
+  if (!def) throw internalError(`gate result for unknown gate '${result.gate}'`);
+  const parsed = gateResultSchema(def).safeParse(result);
   if (!parsed.success) throw internalError(`gate result does not match its schema: ${z.prettifyError(parsed.error)}`);
   return JSON.stringify(result, null, 2) + '\n';
+}
+
+/**
+ * What a stored report (a champion's, a registry manifest's) must still tell whatever its
+ * version: the decision, the candidate, the provenance, and each gate's value and pass.
+ */
+export interface StoredReport {
+  schemaVersion: number;
+  engineVersion: string;
+  decision: 'APPROVED' | 'REJECTED';
+  candidateId: string;
+  seed: number;
+  policySha256: string;
+  inputs: z.infer<typeof inputRecordSchema>[];
+  gates: Record<string, { value: number | null; pass: boolean; comparison: '>' | '<'; enabled: boolean; advisory: boolean }>;
+}
+
+/** Version 1 (no schemaVersion): the first engine's report, read loosely (its details were untyped). */
+export const reportV1Schema = z.object({
+  engine: z.object({ name: z.literal('gauntlet'), version: z.string() }),
+  decision: z.enum(['APPROVED', 'REJECTED']),
+  candidate: z.object({ id: z.string() }),
+  provenance: z.object({ seed: z.number().int(), policySha256: z.string().regex(/^[0-9a-f]{64}$/), inputs: z.array(inputRecordSchema) }),
+  gates: z.record(z.string(), z.object({ value: finiteOrNull, pass: z.boolean(), comparison: z.enum(['>', '<']), enabled: z.boolean() })),
+});
+
+/**
+ * Reads a stored report of any supported version into a StoredReport; an unsupported version
+ * is a GauntletError naming it (`source` names the file for messages). O(size).
+ */
+export function storedReport(raw: unknown, source: string): StoredReport {
+  const version = raw && typeof raw === 'object' && 'schemaVersion' in raw ? (raw as { schemaVersion: unknown }).schemaVersion : 1;
+  if (typeof version !== 'number' || !SUPPORTED_REPORT_VERSIONS.includes(version)) {
+    throw new GauntletError('E_SCHEMA', `${source}: report schemaVersion ${JSON.stringify(version)} is not supported (this engine reads ${SUPPORTED_REPORT_VERSIONS.join(', ')})`);
+  }
+  const fail = (e: z.ZodError): never => {
+    throw new GauntletError('E_SCHEMA', `${source}: not a valid version ${version} report: ${z.prettifyError(e).replace(/\s+/g, ' ')}`);
+  };
+  if (version === 1) {
+    const p = reportV1Schema.safeParse(raw);
+    if (!p.success) fail(p.error);
+    const r = p.data!;
+    return {
+      schemaVersion: 1, engineVersion: r.engine.version, decision: r.decision, candidateId: r.candidate.id, seed: r.provenance.seed,
+      policySha256: r.provenance.policySha256, inputs: r.provenance.inputs,
+      gates: Object.fromEntries(Object.entries(r.gates).map(([k, g]) => [k, { ...g, advisory: false }])),
+    };
+  }
+  const p = reportSchema.safeParse(raw);
+  if (!p.success) fail(p.error);
+  const r = p.data!;
+  return {
+    schemaVersion: r.schemaVersion, engineVersion: r.engine.version, decision: r.decision, candidateId: r.candidate.id, seed: r.provenance.seed,
+    policySha256: r.provenance.policySha256, inputs: r.provenance.inputs,
+    gates: Object.fromEntries(Object.entries(r.gates).map(([k, g]) => [k, { value: g.value, pass: g.pass, comparison: g.comparison, enabled: g.enabled, advisory: g.advisory }])),
+  };
 }
