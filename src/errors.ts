@@ -6,6 +6,8 @@
  * 3 internal error.
  */
 
+import { escapeText } from './escape.js';
+
 export const ExitCode = {
   approved: 0,
   rejected: 1,
@@ -18,6 +20,7 @@ export type ErrorCode =
   | 'E_USAGE'
   | 'E_FILE_MISSING'
   | 'E_FILE_READ'
+  | 'E_FILE_WRITE'
   | 'E_JSON_PARSE'
   | 'E_SCHEMA'
   | 'E_PATH_OUTSIDE_BUNDLE'
@@ -39,6 +42,10 @@ export type ErrorCode =
   | 'E_WF_INPUT'
   | 'E_MC_INPUT'
   | 'E_NON_FINITE'
+  | 'E_OUTPUT_TARGET'
+  | 'E_JOURNAL_LOCKED'
+  | 'E_BUNDLE_CHANGED'
+  | 'E_INTERRUPTED'
   | 'E_INTERNAL'
   | 'E_WORKER_CRASH';
 
@@ -47,8 +54,8 @@ export class GauntletError extends Error {
   readonly exitCode: number;
   constructor(code: ErrorCode, message: string, exitCode: number = ExitCode.badInput) {
     // One line, always: file names, column names and cell text come from the user and may
-    // hold newlines or other control characters; show them escaped.
-    super(message.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)));
+    // hold newlines, escape sequences or Unicode line separators; show them escaped.
+    super(escapeText(message));
     this.name = 'GauntletError';
     this.code = code;
     this.exitCode = exitCode;

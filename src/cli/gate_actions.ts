@@ -16,8 +16,9 @@ import { walkForwardOptionsSchema } from '../gates/walk_forward/options.js';
 import type { GateResult } from '../gates/types.js';
 import { gateJson } from '../report/schema.js';
 import { gateLines } from '../report/text.js';
+import { textLines } from '../escape.js';
 import type { TradeUnit } from '../io/types.js';
-import { emitJson, parseChoice, parseIntOption, parseNumberOption, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
+import { checkJsonTarget, emitJson, parseChoice, parseIntOption, parseNumberOption, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
 
 /** Policy block + flag overrides (undefined flags leave the block's value), re-validated. */
 function resolveBlock<S extends z.ZodType>(schema: S, base: object, overrides: Record<string, unknown>): z.infer<S> {
@@ -29,7 +30,7 @@ function resolveBlock<S extends z.ZodType>(schema: S, base: object, overrides: R
 }
 
 function finish(result: GateResult, json: string | undefined, timings: Timings, showTimings: boolean): void {
-  const text = gateLines(result).join('\n') + '\n' + result.warnings.map((w) => `warning: ${w}\n`).join('');
+  const text = textLines([...gateLines(result), ...result.warnings.map((w) => `warning: ${w}`)]);
   if (json !== undefined) emitJson(json, gateJson(result));
   textStream(json).write(text);
   timings.print(showTimings);
@@ -52,6 +53,7 @@ export function parseBreach(raw: string | undefined): { rule: string; limit: num
 
 
 export async function runWinrate(file: string, f: Record<string, string | boolean | undefined>): Promise<void> {
+  checkJsonTarget(f.json as string | undefined, { files: [file, f.policy as string | undefined] });
   const { winRateGate } = await import('../gates/win_rate/gate.js');
   const timings = new Timings();
   const policy = loadPolicy(f.policy as string | undefined).policy;
@@ -62,6 +64,7 @@ export async function runWinrate(file: string, f: Record<string, string | boolea
 }
 
 export async function runMontecarlo(file: string, f: Record<string, string | boolean | undefined>): Promise<void> {
+  checkJsonTarget(f.json as string | undefined, { files: [file, f.policy as string | undefined] });
   const { monteCarloGate } = await import('../gates/monte_carlo/gate.js');
   const timings = new Timings();
   const s = (k: string) => f[k] as string | undefined;
@@ -91,6 +94,7 @@ export async function runMontecarlo(file: string, f: Record<string, string | boo
 }
 
 export async function runPbo(file: string, f: Record<string, string | boolean | undefined>): Promise<void> {
+  checkJsonTarget(f.json as string | undefined, { files: [file, f.policy as string | undefined] });
   const { pboGate } = await import('../gates/pbo/gate.js');
   const timings = new Timings();
   const s = (k: string) => f[k] as string | undefined;
@@ -116,6 +120,7 @@ export async function runPbo(file: string, f: Record<string, string | boolean | 
 }
 
 export async function runWalkforward(file: string, f: Record<string, string | boolean | undefined>): Promise<void> {
+  checkJsonTarget(f.json as string | undefined, { files: [file, f.policy as string | undefined] });
   const { walkForwardGate } = await import('../gates/walk_forward/gate.js');
   const timings = new Timings();
   const s = (k: string) => f[k] as string | undefined;

@@ -12,7 +12,17 @@ import { ENGINE_VERSION } from '../version.js';
 import { registerValidate } from './validate_command.js';
 import { registerGateCommands } from './gate_commands.js';
 import { registerBatch } from './batch_command.js';
-import { takeExitCode } from './common.js';
+import { finalExitCode, installStdioGuards, takeExitCode } from './common.js';
+import { escapeText, textLines } from '../escape.js';
+
+/**
+ * commander echoes the user's arguments in its error messages: escape them like every text,
+ * keeping only commander's own "(Did you mean ...?)" suggestion on its second line.
+ */
+function commanderMessage(s: string): string {
+  const m = /^([\s\S]*?)(?:\n(\(Did you mean [^\n]*\?\)))?\n?$/.exec(s)!;
+  return escapeText(m[1]) + (m[2] ? '\n' + escapeText(m[2]) : '') + '\n';
+}
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -22,7 +32,7 @@ export function buildProgram(): Command {
     .version(ENGINE_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(commanderMessage(s)) });
   registerValidate(program);
   registerGateCommands(program);
   registerBatch(program);
@@ -47,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const e = toGauntletError(err);
     process.stderr.write(`gauntlet: error [${e.code}]: ${e.message}\n`);
-    if (e.exitCode === ExitCode.internal && process.env.GAUNTLET_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    if (e.exitCode === ExitCode.internal && process.env.GAUNTLET_DEBUG && err instanceof Error) process.stderr.write(textLines(String(err.stack).split('\n')));
     return e.exitCode;
   }
 }
@@ -60,12 +70,13 @@ function invokedDirectly(): boolean {
   }
 }
 if (invokedDirectly()) {
+  installStdioGuards();
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = finalExitCode(code);
     },
     (err) => {
-      process.stderr.write(`gauntlet: internal error: ${String(err)}\n`);
+      process.stderr.write(`gauntlet: internal error: ${escapeText(String(err))}\n`);
       process.exitCode = ExitCode.internal;
     },
   );
