@@ -86,18 +86,16 @@ function summaryTable(s: BatchSummary, out: string): string {
 
 export async function runBatchCommand(dir: string, f: BatchFlags): Promise<void> {
   // Signals first: SIGINT/SIGTERM end every phase (walk, resume check, candidates) with
-  // exit 130 and the journal whole. A second signal falls back to the default (immediate
-  // exit; the journal is still whole line by line, and the stale lock is recovered later).
+  // exit 130 and the journal whole. The handlers stay until the process exits: a signal that
+  // lands after the last line, while the pool shuts down, must not kill the process with the
+  // signal's default action; the batch then ends with its own code. A second signal falls
+  // back to the default (immediate exit; the journal is still whole line by line, and the
+  // stale lock is recovered by the next run).
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  try {
-    await runBatchCommandWith(dir, f, controller.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  await runBatchCommandWith(dir, f, controller.signal);
 }
 
 async function runBatchCommandWith(dir: string, f: BatchFlags, signal: AbortSignal): Promise<void> {
