@@ -5,7 +5,7 @@
  * random points in every phase. Each case asserts the exit code, the stderr line count and
  * what the journal (and its lock) hold afterwards. Cases run concurrently.
  */
-import { type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, chmodSync, lstatSync, cpSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -77,6 +77,8 @@ const prefixOfReference = (c: Ctx) => {
   expect(got.length).toBeLessThanOrEqual(ref.length);
   got.forEach((l, i) => expect(l).toBe(ref[i]));
 };
+/** The pid of a process that has exited and been reaped. */
+const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Wait until the journal holds at least n lines (or the process is gone). */
 async function untilLines(file: string, n: number, child: ChildProcess): Promise<void> {
@@ -95,13 +97,16 @@ function losingTrades(win: string): string {
   return [head, ...rows.map((r, i) => r.replace(/,[^,]*$/, `,-${(0.003 + (i % 5) * 0.001).toFixed(6)}`))].join('\n') + '\n';
 }
 
-/** The walk case's tree: 10,000 empty folders (walked in a few hundred ms), built once. */
+/**
+ * The walk cases' tree: 10,000 empty folders (walked in a few hundred ms), then 12 bundles
+ * (seconds of validation), built once.
+ */
 let bigTree: string | null = null;
 function big(): string {
   if (bigTree) return bigTree;
   const t = join(root, 'bigtree');
   for (let i = 0; i < 100; i++) for (let k = 0; k < 100; k++) mkdirSync(join(t, `d${i}`, `e${k}`), { recursive: true });
-  writeBundle(join(t, 'zz'), APPROVED);
+  batchFolder(join(t, 'zz'), N_SHARED);
   return (bigTree = t);
 }
 
@@ -398,41 +403,38 @@ const cases: Case[] = [
     check: (c) => expect(records(c.j)[1]).toMatchObject({ decision: 'ERROR', error: { exitCode: 2 } }),
   },
   // --- deleted or changed mid-run ---
-  {
-    name: 'a bundle deleted mid-run: an exit-2 line of its own, the batch goes on',
+  ...([
+    ['a bundle deleted mid-run', '0', (d: string) => rmSync(d, { recursive: true })],
+    ['a trades.csv deleted mid-run', '1', (d: string) => rmSync(join(d, 'trades.csv'))],
+  ] as const).map(([what, workers, remove]): Case => ({
+    name: `${what} (workers ${workers}): an exit-2 line of its own, the batch goes on`,
     setup: (c) => void cpSync(shared, join(c.d, 'c'), { recursive: true }),
-    args: (c) => [join(c.d, 'c')],
+    args: (c) => [join(c.d, 'c'), '--workers', workers],
     during: async (c, child) => {
+      // Freeze the batch once it has written a line, then delete in a bundle it cannot have
+      // started: at most `lookahead` (2) candidates are in flight after line k.
       await untilLines(c.j, 1, child);
-      rmSync(join(c.d, 'c', `b${N_SHARED - 1}`), { recursive: true });
+      child.kill('SIGSTOP');
+      const k = lines(c.j).length;
+      c.s.target = k + 3;
+      expect(c.s.target).toBeLessThan(N_SHARED);
+      remove(join(c.d, 'c', `b${String(k + 3).padStart(2, '0')}`));
+      child.kill('SIGCONT');
     },
     code: 2,
     stderr: null,
     check: (c) => {
       const got = lines(c.j);
       const ref = reference.slice(0, -1).split('\n');
+      const t = c.s.target as number;
       expect(got).toHaveLength(N_SHARED);
-      for (let i = 0; i < N_SHARED - 1; i++) expect(got[i]).toBe(ref[i]);
-      expect(JSON.parse(got[N_SHARED - 1])).toMatchObject({ bundle: `b${N_SHARED - 1}`, decision: 'ERROR', error: { code: 'E_FILE_MISSING', exitCode: 2 } });
+      got.forEach((l, i) => {
+        if (i === t) expect(JSON.parse(l)).toMatchObject({ bundle: `b${String(t).padStart(2, '0')}`, decision: 'ERROR', error: { code: 'E_FILE_MISSING', exitCode: 2 } });
+        else expect(l).toBe(ref[i]);
+      });
+      noLock(c);
     },
-  },
-  {
-    name: 'a trades.csv deleted mid-run: an exit-2 line of its own, the batch goes on',
-    setup: (c) => void cpSync(shared, join(c.d, 'c'), { recursive: true }),
-    args: (c) => [join(c.d, 'c'), '--workers', '1'],
-    during: async (c, child) => {
-      await untilLines(c.j, 1, child);
-      rmSync(join(c.d, 'c', `b${N_SHARED - 2}`, 'trades.csv'));
-    },
-    code: 2,
-    stderr: null,
-    check: (c) => {
-      const recs = records(c.j);
-      expect(recs).toHaveLength(N_SHARED);
-      expect(recs[N_SHARED - 2]).toMatchObject({ decision: 'ERROR', error: { code: 'E_FILE_MISSING', exitCode: 2 } });
-      expect(recs[N_SHARED - 1].decision).not.toBe('ERROR');
-    },
-  },
+  })),
   swapCase('s1', '0'),
   swapCase('s2', '1'),
   swapCase('s3', '0'),
@@ -499,15 +501,13 @@ const cases: Case[] = [
   },
   {
     name: 'a stale lock of a dead process is recovered with a one-line note and removed at the end',
-    setup: async (c) => {
-      // A pid that certainly ended: a child that has exited.
-      const dead = await runCliAsync(['--version']);
-      expect(dead.code).toBe(0);
-      writeFileSync(`${c.j}.lock`, `999999 ${hostname()}\n`);
+    setup: (c) => {
+      // A pid that certainly ended: a child that has exited (and was reaped).
+      writeFileSync(`${c.j}.lock`, `${deadPid()} ${hostname()}\n`);
     },
     args: () => [shared],
     code: () => refCode,
-    stderr: /^gauntlet: note: removed a stale lock .*j\.jsonl\.lock left by pid 999999, which is no longer running$/,
+    stderr: /^gauntlet: note: removed a stale lock .*j\.jsonl\.lock left by pid \d+, which is no longer running$/,
     check: (c) => {
       expect(readFileSync(c.j, 'utf8')).toBe(reference);
       noLock(c);
@@ -545,15 +545,23 @@ const cases: Case[] = [
     },
     args: () => [big()],
     during: async (c, child) => {
+      // The lock is taken just before the walk, which lasts a few hundred ms.
       await waitForFile(`${c.j}.lock`, 20_000, () => child.exitCode !== null);
       child.kill(sig);
     },
     code: 130,
     stderr: null,
     check: (c, r) => {
-      expect(r.stdout).toMatch(/^Batch: INTERRUPTED while searching for bundles/);
-      expect(readFileSync(c.j, 'utf8')).toBe('previous\n');
       noLock(c);
+      if (/^Batch: INTERRUPTED while searching for bundles/.test(r.stdout)) {
+        expect(readFileSync(c.j, 'utf8')).toBe('previous\n');
+      } else {
+        // Only on a machine so loaded that this poll lagged the whole walk: the signal then
+        // hit the candidates, and the journal must still be whole.
+        console.log(`note: ${sig} reached the batch after its walk (machine under load)`);
+        expect(r.stdout).toMatch(/INTERRUPTED/);
+        for (const l of lines(c.j)) JSON.parse(l);
+      }
     },
   })),
 ];

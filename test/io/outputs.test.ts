@@ -2,7 +2,7 @@
  * Unit tests for the output side (issue 9): the escaping functions, output targets and
  * atomic writes, the journal writer and its lock. The CLI-level cases are in test/corpus.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -138,10 +138,11 @@ describe('journal writer and lock', () => {
     // pid 1 always runs: a live owner.
     writeFileSync(lockFile, `1 ${hostname()}\n`);
     expect(() => JournalLock.acquire(f)).toThrow(/the journal is in use by another gauntlet batch \(pid 1, lock file .*locked\.jsonl\.lock\)/);
-    writeFileSync(lockFile, `999999 ${hostname()}\n`);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // exited and reaped
+    writeFileSync(lockFile, `${dead} ${hostname()}\n`);
     const notes: string[] = [];
     const lock = JournalLock.acquire(f, (n) => notes.push(n));
-    expect(notes).toEqual([`removed a stale lock ${lockFile} left by pid 999999, which is no longer running`]);
+    expect(notes).toEqual([`removed a stale lock ${lockFile} left by pid ${dead}, which is no longer running`]);
     expect(readFileSync(lockFile, 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
     lock.release();
     expect(existsSync(lockFile)).toBe(false);
