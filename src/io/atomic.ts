@@ -130,7 +130,13 @@ export function resolveOutput(file: string): OutputKind {
     if (!dst.isDirectory()) throw targetError(file, `${dir} is not a folder`);
     return { kind: 'atomic', path: resolve(file), existing: null };
   }
-  if (st.isFile()) return { kind: 'atomic', path: realpathSync(file), existing: st };
+  if (st.isFile()) {
+    try {
+      return { kind: 'atomic', path: realpathSync(file), existing: st };
+    } catch (err) {
+      throw targetError(file, `cannot use as output (${errnoText(err)})`); // removed meanwhile
+    }
+  }
   if (st.isFIFO() || st.isCharacterDevice()) return { kind: 'through', path: file };
   throw targetError(file, `is ${kindName(st)}; give a file path for the output`);
 }
