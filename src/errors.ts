@@ -6,6 +6,8 @@
  * 3 internal error.
  */
 
+import { escapeText } from './escape.js';
+
 export const ExitCode = {
   approved: 0,
   rejected: 1,
@@ -49,6 +51,10 @@ export type ErrorCode =
   | 'E_WF_INPUT'
   | 'E_MC_INPUT'
   | 'E_NON_FINITE'
+  | 'E_OUTPUT_TARGET'
+  | 'E_JOURNAL_LOCKED'
+  | 'E_BUNDLE_CHANGED'
+  | 'E_INTERRUPTED'
   | 'E_INTERNAL'
   | 'E_WORKER_CRASH';
 
@@ -57,8 +63,8 @@ export class GauntletError extends Error {
   readonly exitCode: number;
   constructor(code: ErrorCode, message: string, exitCode: number = ExitCode.badInput) {
     // One line, always: file names, column names and cell text come from the user and may
-    // hold newlines or other control characters; show them escaped.
-    super(message.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)));
+    // hold newlines, escape sequences or Unicode line separators; show them escaped.
+    super(escapeText(message));
     this.name = 'GauntletError';
     this.code = code;
     this.exitCode = exitCode;

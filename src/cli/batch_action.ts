@@ -3,7 +3,10 @@ import cliProgress from 'cli-progress';
 import { DEFAULTS } from '../config/defaults.js';
 import { loadPolicy } from '../io/policy.js';
 import { batchExitCode, runBatch, type BatchSummary, type JournalEntry } from '../pipeline/batch.js';
-import { emitJson, parseChoice, parseMaxMemory, parseSeed, resolveWorkers, setExitCode, withExecutor } from './common.js';
+import { checkJsonTarget, emitJson, parseChoice, parseMaxMemory, parseSeed, resolveWorkers, setExitCode, withExecutor } from './common.js';
+import { textLines } from '../escape.js';
+import { assertOutputOutsideInputs, sameOutput, targetError } from '../io/atomic.js';
+import { checkJournalTarget } from '../io/journal.js';
 
 export interface BatchFlags {
   out: string;
@@ -59,11 +62,15 @@ function makeProgress(mode: ProgressMode) {
 
 function summaryTable(s: BatchSummary, out: string): string {
   const rows: string[] = [];
-  rows.push(`Batch: ${s.total} candidates${s.resumed ? ` (${s.resumed} resumed from the journal)` : ''}${s.interrupted ? ', INTERRUPTED' : ''}`);
-  rows.push(`  approved  ${s.approved}`);
-  rows.push(`  rejected  ${s.rejected}`);
-  rows.push(`  malformed ${s.malformed}`);
-  rows.push(`  crashed   ${s.crashed}`);
+  if (s.interruptedIn === 'walk') {
+    rows.push('Batch: INTERRUPTED while searching for bundles (the journal was not touched)');
+  } else {
+    rows.push(`Batch: ${s.total} candidates${s.resumed ? ` (${s.resumed} resumed from the journal)` : ''}${s.interrupted ? `, INTERRUPTED${s.interruptedIn === 'resume' ? ' while checking the journal (not touched)' : ''}` : ''}`);
+    rows.push(`  approved  ${s.approved}`);
+    rows.push(`  rejected  ${s.rejected}`);
+    rows.push(`  malformed ${s.malformed}`);
+    rows.push(`  crashed   ${s.crashed}`);
+  }
   const notApproved = s.entries.filter((e) => e.decision !== 'APPROVED');
   if (notApproved.length) {
     rows.push('');
@@ -74,40 +81,60 @@ function summaryTable(s: BatchSummary, out: string): string {
     }
   }
   rows.push(`journal: ${out}`);
-  return rows.join('\n') + '\n';
+  // Bundle folder names, ids and messages come from inputs: each row escaped on its own.
+  return textLines(rows);
 }
 
 export async function runBatchCommand(dir: string, f: BatchFlags): Promise<void> {
+  // Signals first: SIGINT/SIGTERM end every phase (walk, resume check, candidates) with
+  // exit 130 and the journal whole. The handlers stay until the process exits: a signal that
+  // lands after the last line, while the pool shuts down, must not kill the process with the
+  // signal's default action; the batch then ends with its own code. A second signal falls
+  // back to the default (immediate exit; the journal is still whole line by line, and the
+  // stale lock is recovered by the next run).
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  await runBatchCommandWith(dir, f, controller.signal);
+}
+
+async function runBatchCommandWith(dir: string, f: BatchFlags, signal: AbortSignal): Promise<void> {
+  // Outputs before any work: the journal and the summary must be distinct, usable targets
+  // that overwrite no input.
+  checkJournalTarget(f.out);
+  if (f.json !== undefined && f.json !== '-' && sameOutput(f.json, f.out)) throw targetError(f.json, "--json is the journal (--out); give the summary its own file, or '-' for stdout");
+  assertOutputOutsideInputs('--out', f.out, { files: [f.policy] });
+  checkJsonTarget(f.json, { files: [f.policy] });
   const policy = loadPolicy(f.policy);
   const seed = parseSeed(f.seed, DEFAULTS.seed);
   const workers = resolveWorkers(f.workers);
   const maxMemory = parseMaxMemory(f.maxMemory);
   const mode = parseChoice('--progress', f.progress, ['auto', 'bar', 'plain', 'none'] as const) ?? 'auto';
   const progress = makeProgress(mode);
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   let summary: BatchSummary;
   try {
-    summary = await withExecutor(workers, (executor) =>
-      runBatch({
-        dir,
-        out: f.out,
-        seed,
-        policy,
-        executor,
-        resume: f.resume === true,
-        maxMemory,
-        signal: controller.signal,
-        onStart: (total, kept) => progress.start(total, kept),
-        onLine: (e, done, total) => progress.line(e, done, total),
-      }),
+    summary = await withExecutor(
+      workers,
+      (executor) =>
+        runBatch({
+          dir,
+          out: f.out,
+          seed,
+          policy,
+          executor,
+          resume: f.resume === true,
+          maxMemory,
+          signal,
+          outputs: f.json !== undefined && f.json !== '-' ? [{ option: '--json', path: f.json }] : [],
+          onNote: (line) => process.stderr.write(textLines([`gauntlet: note: ${line}`])),
+          onStart: (total, kept) => progress.start(total, kept),
+          onLine: (e, done, total) => progress.line(e, done, total),
+        }),
+      signal,
     );
   } finally {
     progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
   const code = batchExitCode(summary);
   if (f.json !== undefined) {

@@ -7,7 +7,8 @@ import { usageError } from '../errors.js';
 import { SMALL_JOB_WORK } from '../config/defaults.js';
 import { OPTION_LIMITS, parseByteSize } from '../config/limits.js';
 import { createExecutor, defaultWorkers, type ShardExecutor } from '../engine/executor.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { assertOutputOutsideInputs, errnoText, resolveOutput, writeOutput } from '../io/atomic.js';
+import { escapeJsonText } from '../escape.js';
 
 let exitCode = 0;
 /** A command's own outcome (0 approved, 1 rejected, ...), returned by main() after parsing. */
@@ -88,9 +89,12 @@ export function minPoolWork(): number {
   return v;
 }
 
-/** Run `fn` with an executor of `workers` threads and always tear the pool down. */
-export async function withExecutor<T>(workers: number, fn: (ex: ShardExecutor) => Promise<T>): Promise<T> {
-  const ex = createExecutor(workers, { minPoolWork: minPoolWork() });
+/**
+ * Run `fn` with an executor of `workers` threads and always tear the pool down. `signal`
+ * lets work on this thread stop between shards (batch's SIGINT/SIGTERM).
+ */
+export async function withExecutor<T>(workers: number, fn: (ex: ShardExecutor) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const ex = createExecutor(workers, { minPoolWork: minPoolWork(), signal });
   try {
     return await fn(ex);
   } finally {
@@ -98,10 +102,54 @@ export async function withExecutor<T>(workers: number, fn: (ex: ShardExecutor) =
   }
 }
 
-/** `--json FILE|-`: '-' prints to stdout; a file is written atomically. */
+/**
+ * `--json FILE|-`: '-' prints to stdout; anything else by the rules of writeOutput (atomic
+ * for files, written through for FIFOs and devices). U+2028/U+2029, C1 and bidi controls are
+ * written as \uXXXX escapes, as in the journal (same parsed value).
+ */
 export function emitJson(target: string, json: string): void {
-  if (target === '-') process.stdout.write(json);
-  else writeFileAtomic(target, json);
+  const text = escapeJsonText(json);
+  if (target === '-') process.stdout.write(text);
+  else writeOutput(target, text);
+}
+
+/**
+ * Check a `--json` target before any work is done, so a folder, an empty path, a missing
+ * folder or a path that would overwrite an input (or land inside an input bundle) fails in
+ * a second with exit 2, not after the gates have run.
+ */
+export function checkJsonTarget(target: string | undefined, inputs: { files?: (string | undefined)[]; dirs?: (string | undefined)[] }): void {
+  if (target === undefined || target === '-') return;
+  resolveOutput(target);
+  assertOutputOutsideInputs('--json', target, inputs);
+}
+
+/** Set once stdout failed for a reason other than a reader going away (then exit >= 2). */
+let stdoutError: string | null = null;
+
+/**
+ * stdout/stderr failures. A reader that closes early (`gauntlet validate ... | head -1`)
+ * makes writes fail with EPIPE: that is the reader's choice, not an error, so the command
+ * ends quietly with its own exit code (the decision), never a stack trace. Any other stdout
+ * failure (a full disk behind a redirect) is one line on stderr and exit 2: the summary was
+ * not delivered, so it must never look like a success.
+ */
+export function installStdioGuards(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    if (stdoutError === null) {
+      stdoutError = errnoText(err);
+      process.stderr.write(`gauntlet: error [E_FILE_WRITE]: stdout: cannot write (${stdoutError})\n`);
+    }
+    if (typeof process.exitCode !== 'number' || process.exitCode < 2) process.exitCode = 2;
+  });
+  // Nowhere left to report a stderr failure; it must not crash the run either.
+  process.stderr.on('error', () => undefined);
+}
+
+/** The exit code to end with, given the command's own: at least 2 when stdout failed. */
+export function finalExitCode(code: number): number {
+  return stdoutError !== null && code < 2 ? 2 : code;
 }
 
 /** When the JSON goes to stdout, the human summary goes to stderr so stdout stays parseable. */

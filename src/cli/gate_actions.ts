@@ -17,9 +17,10 @@ import { TIE_RULES } from '../gates/ties.js';
 import type { GateResult } from '../gates/types.js';
 import { gateJson } from '../report/schema.js';
 import { gateLines } from '../report/text.js';
+import { textLines } from '../escape.js';
 import type { TradeUnit } from '../io/types.js';
 import { OPTION_LIMITS } from '../config/limits.js';
-import { emitJson, parseChoice, parseIntOption, parseMaxMemory, parseNumberOption, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
+import { checkJsonTarget, emitJson, parseChoice, parseIntOption, parseMaxMemory, parseNumberOption, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
 
 /** Policy block + flag overrides (undefined flags leave the block's value), re-validated. */
 function resolveBlock<S extends z.ZodType>(schema: S, base: object, overrides: Record<string, unknown>): z.infer<S> {
@@ -34,7 +35,7 @@ function finish(result: GateResult, json: string | undefined, timings: Timings, 
   // Serialised (and checked: schema, finite numbers) whether or not it is written, so a
   // result that cannot be reported is an error before anything is printed.
   const serialised = gateJson(result);
-  const text = gateLines(result).join('\n') + '\n' + result.warnings.map((w) => `warning: ${w}\n`).join('');
+  const text = textLines([...gateLines(result), ...result.warnings.map((w) => `warning: ${w}`)]);
   if (json !== undefined) emitJson(json, serialised);
   textStream(json).write(text);
   timings.print(showTimings);
@@ -57,6 +58,7 @@ export function parseBreach(raw: string | undefined): { rule: string; limit: num
 
 
 export async function runWinrate(file: string, f: Record<string, string | boolean | undefined>): Promise<void> {
+  checkJsonTarget(f.json as string | undefined, { files: [file, f.policy as string | undefined] });
   const { winRateGate } = await import('../gates/win_rate/gate.js');
   const timings = new Timings();
   const policy = loadPolicy(f.policy as string | undefined).policy;
@@ -68,6 +70,7 @@ export async function runWinrate(file: string, f: Record<string, string | boolea
 }
 
 export async function runMontecarlo(file: string, f: Record<string, string | boolean | undefined>): Promise<void> {
+  checkJsonTarget(f.json as string | undefined, { files: [file, f.policy as string | undefined] });
   const { monteCarloGate } = await import('../gates/monte_carlo/gate.js');
   const timings = new Timings();
   const s = (k: string) => f[k] as string | undefined;
@@ -100,6 +103,7 @@ export async function runMontecarlo(file: string, f: Record<string, string | boo
 }
 
 export async function runPbo(file: string, f: Record<string, string | boolean | undefined>): Promise<void> {
+  checkJsonTarget(f.json as string | undefined, { files: [file, f.policy as string | undefined] });
   const { pboGate } = await import('../gates/pbo/gate.js');
   const timings = new Timings();
   const s = (k: string) => f[k] as string | undefined;
@@ -127,6 +131,7 @@ export async function runPbo(file: string, f: Record<string, string | boolean | 
 }
 
 export async function runWalkforward(file: string, f: Record<string, string | boolean | undefined>): Promise<void> {
+  checkJsonTarget(f.json as string | undefined, { files: [file, f.policy as string | undefined] });
   const { walkForwardGate } = await import('../gates/walk_forward/gate.js');
   const timings = new Timings();
   const s = (k: string) => f[k] as string | undefined;

@@ -13,7 +13,17 @@ import { registerValidate } from './validate_command.js';
 import { registerGateCommands } from './gate_commands.js';
 import { registerBatch } from './batch_command.js';
 import { registerSchema } from './schema_command.js';
-import { takeExitCode } from './common.js';
+import { finalExitCode, installStdioGuards, takeExitCode } from './common.js';
+import { escapeText, textLines } from '../escape.js';
+
+/**
+ * commander echoes the user's arguments in its error messages: escape them like every text,
+ * keeping only commander's own "(Did you mean ...?)" suggestion on its second line.
+ */
+function commanderMessage(s: string): string {
+  const m = /^([\s\S]*?)(?:\n(\(Did you mean [^\n]*\?\)))?\n?$/.exec(s)!;
+  return escapeText(m[1]) + (m[2] ? '\n' + escapeText(m[2]) : '') + '\n';
+}
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,7 +34,7 @@ export function buildProgram(): Command {
     .option('--debug', 'on an internal error (exit 3), print its stack trace to stderr')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(commanderMessage(s)) });
   registerValidate(program);
   registerGateCommands(program);
   registerBatch(program);
@@ -53,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     // Exit 3 is a fault of Gauntlet, not of the input: --debug (or GAUNTLET_DEBUG) adds the
     // stack for the bug report; user mistakes (exit 2) stay one line.
     const debug = program.opts().debug === true || argv.includes('--debug') || Boolean(process.env.GAUNTLET_DEBUG);
-    if (e.exitCode === ExitCode.internal && debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    if (e.exitCode === ExitCode.internal && debug && err instanceof Error) process.stderr.write(textLines(String(err.stack).split('\n')));
     return e.exitCode;
   }
 }
@@ -66,12 +76,13 @@ function invokedDirectly(): boolean {
   }
 }
 if (invokedDirectly()) {
+  installStdioGuards();
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = finalExitCode(code);
     },
     (err) => {
-      process.stderr.write(`gauntlet: internal error: ${String(err)}\n`);
+      process.stderr.write(`gauntlet: internal error: ${escapeText(String(err))}\n`);
       process.exitCode = ExitCode.internal;
     },
   );

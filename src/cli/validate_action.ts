@@ -7,7 +7,7 @@ import { loadChampion } from '../pipeline/champion.js';
 import { validateCandidate } from '../pipeline/validate.js';
 import { reportJson } from '../report/schema.js';
 import { reportText } from '../report/text.js';
-import { emitJson, parseMaxMemory, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
+import { checkJsonTarget, emitJson, parseMaxMemory, parseSeed, resolveWorkers, setExitCode, textStream, Timings, withExecutor } from './common.js';
 
 export interface ValidateFlags {
   policy?: string;
@@ -21,6 +21,8 @@ export interface ValidateFlags {
 
 export async function runValidate(bundle: string, flags: ValidateFlags): Promise<void> {
   const timings = new Timings();
+  // Before any work: a bad --json target fails now, not after the gates have run.
+  checkJsonTarget(flags.json, { dirs: [bundle], files: [flags.policy, flags.against] });
   const policy = loadPolicy(flags.policy);
   const seed = parseSeed(flags.seed, DEFAULTS.seed);
   const workers = resolveWorkers(flags.workers);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Piscina as PiscinaPool } from 'piscina';
-import { internalError, toGauntletError, workerCrash, GauntletError } from '../errors.js';
+import { ExitCode, internalError, toGauntletError, workerCrash, GauntletError } from '../errors.js';
 import { runShardSafe, shardWork, type ShardTask, type ShardReply } from './dispatch.js';
 import { packageRoot } from './package_root.js';
 
@@ -28,11 +28,35 @@ function unwrap<R>(reply: ShardReply): R {
   throw new GauntletError(reply.error.code, reply.error.message, reply.error.exitCode);
 }
 
+/** Thrown at the next shard boundary once the run's abort signal fires (exit 130). */
+function interrupted(): GauntletError {
+  return new GauntletError('E_INTERRUPTED', 'interrupted', ExitCode.interrupted);
+}
+
+/**
+ * Shards on the calling thread, one after the other. With an abort signal (batch runs), it
+ * yields to the event loop between shards and stops at the next boundary once aborted: a
+ * run on the main thread would otherwise block the event loop, and SIGINT/SIGTERM handlers
+ * would only run after the whole candidate. Results are the same either way.
+ */
+async function runInProcess<R>(tasks: readonly ShardTask[], signal: AbortSignal | undefined): Promise<R[]> {
+  if (!signal) return tasks.map((t) => unwrap<R>(runShardSafe(t)));
+  const out: R[] = [];
+  for (const t of tasks) {
+    if (signal.aborted) throw interrupted();
+    out.push(unwrap<R>(runShardSafe(t)));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (signal.aborted) throw interrupted();
+  return out;
+}
+
 /** Runs every shard on the calling thread, one after the other. */
 export class InProcessExecutor implements ShardExecutor {
   readonly workers = 0;
+  constructor(private readonly opts: { signal?: AbortSignal } = {}) {}
   async run<R>(tasks: readonly ShardTask[]): Promise<R[]> {
-    return tasks.map((t) => unwrap<R>(runShardSafe(t)));
+    return runInProcess<R>(tasks, this.opts.signal);
   }
   async close(): Promise<void> {}
 }
@@ -57,6 +81,8 @@ export interface PoolOptions {
    * either way, so this changes speed only.
    */
   minPoolWork?: number;
+  /** Aborts runs made on the calling thread between shards (see InProcessExecutor). */
+  signal?: AbortSignal;
 }
 
 /** A fixed-size Piscina pool, started on first use and reused across gates and candidates. */
@@ -64,9 +90,11 @@ export class PoolExecutor implements ShardExecutor {
   readonly workers: number;
   private pool: PiscinaPool | null = null;
   private readonly minPoolWork: number;
+  private readonly signal: AbortSignal | undefined;
   constructor(workers: number, opts: PoolOptions = {}) {
     this.workers = workers;
     this.minPoolWork = opts.minPoolWork ?? 0;
+    this.signal = opts.signal;
     if (this.minPoolWork <= 0) this.start();
   }
   /** Whether the threads have been started. */
@@ -92,7 +120,7 @@ export class PoolExecutor implements ShardExecutor {
     if (this.pool === null) {
       let work = 0;
       for (const t of tasks) work += shardWork(t);
-      if (work < this.minPoolWork) return tasks.map((t) => unwrap<R>(runShardSafe(t)));
+      if (work < this.minPoolWork) return runInProcess<R>(tasks, this.signal);
     }
     const pool = this.start();
     const replies = await Promise.all(
@@ -125,5 +153,5 @@ export class PoolExecutor implements ShardExecutor {
 
 /** `workers` 0 = in-process; N >= 1 = a pool of N threads. */
 export function createExecutor(workers: number, opts: PoolOptions = {}): ShardExecutor {
-  return workers === 0 ? new InProcessExecutor() : new PoolExecutor(workers, opts);
+  return workers === 0 ? new InProcessExecutor({ signal: opts.signal }) : new PoolExecutor(workers, opts);
 }

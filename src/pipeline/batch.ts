@@ -12,20 +12,26 @@
  *   match the batch in order (stopping at a crashed candidate, which is retried) and
  *   continues from there, so the final journal is byte-identical to an uninterrupted run's.
  * - A malformed bundle (exit 2) or a crashed worker (exit 3) becomes that candidate's line and
- *   the batch goes on.
+ *   the batch goes on; so does a bundle that is unreadable, deleted or changed mid-run, and
+ *   a folder that cannot be listed (exit 2 each).
+ * - The walk visits every real folder once (device + inode), so links never loop; one batch
+ *   at a time writes a journal (its lock); SIGINT/SIGTERM stop every phase with the journal
+ *   whole (walk, resume check, candidates in-process or on the pool).
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { inputError, toGauntletError, workerCrash } from '../errors.js';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { GauntletError, inputError, toGauntletError, workerCrash } from '../errors.js';
 import { PoolExecutor, type ShardExecutor } from '../engine/executor.js';
 import { sha256Hex } from '../io/hash.js';
 import { bundleFileHashes, readManifestId } from '../io/candidate.js';
 import type { LoadedPolicy } from '../io/policy.js';
-import { JournalWriter, readJournalLines, rewriteJournal } from '../io/journal.js';
+import { assertOutputOutsideInputs, errnoText } from '../io/atomic.js';
+import { checkJournalTarget, JournalLock, JournalWriter, readJournalLines, rewriteJournal } from '../io/journal.js';
 import { GATE_ORDER, type GateName } from '../gates/types.js';
 import { ENGINE_VERSION } from '../version.js';
 import { validateBundle } from './validate.js';
-import { reportJson } from '../report/schema.js';
+import { reportJson, type Report } from '../report/schema.js';
 
 export interface JournalGate {
   enabled: boolean;
@@ -67,6 +73,10 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Memory budget in bytes for each candidate (--max-memory; default half the machine's memory). */
   maxMemory?: number;
+  /** Other outputs of the run (e.g. `--json`), refused when inside a bundle like the journal. */
+  outputs?: { option: string; path: string }[];
+  /** One-line notes for the user (a stale lock recovered). */
+  onNote?: (line: string) => void;
 }
 
 export interface BatchSummary {
@@ -78,11 +88,57 @@ export interface BatchSummary {
   malformed: number;
   crashed: number;
   interrupted: boolean;
+  /** Where an interruption hit: the search for bundles, the resume check, or the candidates. */
+  interruptedIn: 'walk' | 'resume' | 'run' | null;
   entries: JournalEntry[];
 }
 
-/** Bundle directories under `dir` (relative posix paths, sorted). O(files). */
-export function findBundles(dir: string): string[] {
+/** A folder the batch will journal: a bundle, or a folder that could not be listed. */
+export interface BatchItem {
+  /** Path relative to the batch folder (posix separators; '.' for the folder itself). */
+  rel: string;
+  /** Set when the folder could not be listed: it gets an exit-2 line of its own. */
+  unlistable?: GauntletError;
+}
+
+export interface WalkResult {
+  items: BatchItem[];
+  interrupted: boolean;
+}
+
+/** Let signal handlers (and other callbacks) run between synchronous steps. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Fault injection for the tests, never set in production: a folder with this name fails to
+ * list with EACCES, as a permission-denied folder does for an ordinary user (root, as in CI,
+ * is never denied, so `chmod 000` cannot provoke it there).
+ */
+const FAULT_UNLISTABLE = process.env.GAUNTLET_FAULT_UNLISTABLE;
+
+function listFolder(d: string): Dirent[] {
+  if (FAULT_UNLISTABLE && basename(d) === FAULT_UNLISTABLE) throw Object.assign(new Error(`EACCES: permission denied, scandir '${d}'`), { code: 'EACCES' });
+  return readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function posixRel(from: string, to: string): string {
+  return relative(from, to).split(sep).join('/') || '.';
+}
+
+function inodeKey(st: { dev: number; ino: number }): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/**
+ * Find the bundles under `dir` (a folder holding candidate.json; its subfolders are not
+ * searched), visiting every real folder once. Real subfolders are walked first and symbolic
+ * links to folders afterwards, in the order found, so a folder is always named by its real
+ * path when it has one, and a link into a folder already seen (a loop such as `a/up -> ..`,
+ * or a second name for a bundle) is skipped: no bundle is validated twice and two loops
+ * cannot make the walk exponential. Time O(folders + entries). Yields to the event loop
+ * every 64 folders so SIGINT/SIGTERM stop even a huge walk (returns `interrupted`).
+ */
+export async function walkBatchDir(dir: string, signal?: AbortSignal): Promise<WalkResult> {
   let st;
   try {
     st = statSync(dir);
@@ -90,35 +146,207 @@ export function findBundles(dir: string): string[] {
     throw inputError('E_FILE_MISSING', { file: dir }, 'batch directory not found');
   }
   if (!st.isDirectory()) throw inputError('E_FILE_READ', { file: dir }, 'is not a directory');
-  const found: string[] = [];
-  const walk = (d: string) => {
-    const names = readdirSync(d).sort();
-    if (names.includes('candidate.json')) {
-      found.push(relative(dir, d).split(sep).join('/') || '.');
-      return;
-    }
-    for (const name of names) {
-      if (name.startsWith('.')) continue;
-      const p = join(d, name);
-      let isDir = false;
+  const items: BatchItem[] = [];
+  const seen = new Set<string>();
+  const links: string[] = [];
+  let visits = 0;
+  // Depth-first over real folders with an explicit stack (no recursion limit on deep trees).
+  const walkFrom = async (start: string, startStat: { dev: number; ino: number }): Promise<boolean> => {
+    if (seen.has(inodeKey(startStat))) return true;
+    seen.add(inodeKey(startStat));
+    const stack = [start];
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      if (++visits % 64 === 0) await yieldToEventLoop();
+      if (signal?.aborted) return false;
+      let entries: Dirent[];
       try {
-        isDir = statSync(p).isDirectory();
-      } catch {
-        continue; // a dangling link or an unreadable entry is not a bundle; it must not stop the batch
+        entries = listFolder(d);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') continue; // removed while we walked: nothing left to validate
+        items.push({ rel: posixRel(dir, d), unlistable: inputError('E_FILE_READ', { file: d }, `cannot list folder (${errnoText(err)}); skipped, so any bundles in it were not validated`) });
+        continue;
       }
-      if (isDir) walk(p);
+      if (entries.some((e) => e.name === 'candidate.json')) {
+        items.push({ rel: posixRel(dir, d) });
+        continue;
+      }
+      const sub: string[] = [];
+      for (const e of entries) {
+        if (e.name.startsWith('.')) continue;
+        const p = join(d, e.name);
+        if (e.isSymbolicLink()) links.push(p);
+        else if (e.isDirectory()) {
+          let s;
+          try {
+            s = lstatSync(p);
+          } catch {
+            continue; // removed meanwhile
+          }
+          if (seen.has(inodeKey(s))) continue;
+          seen.add(inodeKey(s));
+          sub.push(p);
+        }
+        // Files, FIFOs, sockets and devices are never opened by the walk.
+      }
+      for (let i = sub.length - 1; i >= 0; i--) stack.push(sub[i]);
     }
+    return true;
   };
-  walk(dir);
-  return found.sort();
+  if (!(await walkFrom(dir, st))) return { items, interrupted: true };
+  for (let i = 0; i < links.length; i++) {
+    let s;
+    try {
+      s = statSync(links[i]);
+    } catch {
+      continue; // a dangling link (or a link loop) is not a bundle; it must not stop the batch
+    }
+    if (!s.isDirectory()) continue;
+    if (!(await walkFrom(links[i], s))) return { items, interrupted: true };
+  }
+  items.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { items, interrupted: false };
+}
+
+/** Bundle folders under `dir` (relative posix paths, sorted); see walkBatchDir. */
+export async function findBundles(dir: string): Promise<string[]> {
+  return (await walkBatchDir(dir)).items.filter((i) => !i.unlistable).map((i) => i.rel);
+}
+
+export interface BundleScan {
+  /** SHA-256 of each regular file, keyed by its real path relative to the bundle's real path. */
+  files: Record<string, string>;
+  /** Their total size in bytes. */
+  bytes: number;
+}
+
+const HASH_CHUNK = 1 << 20;
+
+/**
+ * SHA-256 of one file, read in fixed chunks (memory O(1) whatever its size). Opened without
+ * blocking and without following a link, then checked to be a regular file, so a FIFO or a
+ * device swapped in never hangs the batch. Null when it is gone or no longer a regular file.
+ */
+function hashFile(p: string, chunk: Buffer): { sha256: string; bytes: number } | null {
+  let fd: number;
+  try {
+    fd = openSync(p, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ELOOP') return null;
+    throw inputError('E_FILE_READ', { file: p }, `cannot read file (${errnoText(err)})`);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    const h = createHash('sha256');
+    let total = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (err) {
+        throw inputError('E_FILE_READ', { file: p }, `cannot read file (${errnoText(err)})`);
+      }
+      if (n === 0) break;
+      h.update(chunk.subarray(0, n));
+      total += n;
+    }
+    return { sha256: h.digest('hex'), bytes: total };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
- * SHA-256 of each regular file in a bundle, keyed by relative path, under the bundle loader's
- * own rules (src/io/candidate.ts: nothing outside the bundle, no FIFO or device is opened).
+ * Hash every regular file of a bundle, recursively. Real subfolders first, then links whose
+ * real target stays inside the bundle (each real folder and file once; links leading outside
+ * the bundle, dangling links, FIFOs and devices are not read: validation decides about any
+ * the manifest names). Keys are real paths relative to the bundle's real path, so validation
+ * can find the hash of exactly the file it read. O(bytes).
  */
+export function scanBundle(bundleDir: string): BundleScan {
+  let root: string;
+  try {
+    root = realpathSync(bundleDir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw inputError('E_FILE_MISSING', { file: bundleDir }, 'bundle folder not found (removed during the batch?)');
+    throw inputError('E_FILE_READ', { file: bundleDir }, `cannot open bundle folder (${errnoText(err)})`);
+  }
+  const files: Record<string, string> = {};
+  let bytes = 0;
+  const chunk = Buffer.allocUnsafe(HASH_CHUNK);
+  const seen = new Set<string>();
+  const links: string[] = [];
+  const addFile = (p: string) => {
+    const key = posixRel(root, p);
+    if (files[key] !== undefined) return;
+    const h = hashFile(p, chunk);
+    if (h) {
+      files[key] = h.sha256;
+      bytes += h.bytes;
+    }
+  };
+  const visit = (d: string) => {
+    let entries: Dirent[];
+    try {
+      entries = listFolder(d);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && d === root) throw inputError('E_FILE_MISSING', { file: bundleDir }, 'bundle folder not found (removed during the batch?)');
+      if (code === 'ENOENT') return;
+      throw inputError('E_FILE_READ', { file: d }, `cannot list folder (${errnoText(err)})`);
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isSymbolicLink()) links.push(p);
+      else if (e.isDirectory()) {
+        let s;
+        try {
+          s = lstatSync(p);
+        } catch {
+          continue;
+        }
+        if (seen.has(inodeKey(s))) continue;
+        seen.add(inodeKey(s));
+        visit(p);
+      } else if (e.isFile()) addFile(p);
+    }
+  };
+  try {
+    seen.add(inodeKey(statSync(root)));
+  } catch (err) {
+    throw inputError('E_FILE_MISSING', { file: bundleDir }, `bundle folder not found (${errnoText(err)})`);
+  }
+  visit(root);
+  for (let i = 0; i < links.length; i++) {
+    let real: string;
+    try {
+      real = realpathSync(links[i]);
+    } catch {
+      continue; // dangling or a loop
+    }
+    const back = relative(root, real);
+    if (back === '' || back === '..' || back.startsWith('..' + sep) || isAbsolute(back)) continue; // leads outside: never read
+    let s;
+    try {
+      s = statSync(real);
+    } catch {
+      continue;
+    }
+    if (s.isDirectory()) {
+      if (seen.has(inodeKey(s))) continue;
+      seen.add(inodeKey(s));
+      visit(real);
+    } else if (s.isFile()) addFile(real);
+  }
+  return { files, bytes };
+}
+
+/** SHA-256 of each regular file in a bundle (see scanBundle), keyed by relative path. */
 export function bundleFiles(bundleDir: string): Record<string, string> {
-  return bundleFileHashes(bundleDir);
+  return scanBundle(bundleDir).files;
 }
 
 export function entryKey(bundle: string, files: Record<string, string>, policySha256: string, seed: number): string {
@@ -128,8 +356,7 @@ export function entryKey(bundle: string, files: Record<string, string>, policySh
 /** The part of a journal line known before validating: where, what (hashes) and under which run. */
 export type EntryBase = Pick<JournalEntry, 'bundle' | 'key' | 'seed' | 'policySha256' | 'engineVersion' | 'files'>;
 
-function entryBase(rel: string, opts: Pick<BatchOptions, 'dir' | 'seed' | 'policy'>): EntryBase {
-  const files = bundleFiles(bundleDirOf(opts.dir, rel));
+function entryBase(rel: string, files: Record<string, string>, opts: Pick<BatchOptions, 'seed' | 'policy'>): EntryBase {
   return {
     bundle: rel,
     key: entryKey(rel, files, opts.policy.sha256, opts.seed),
@@ -144,14 +371,71 @@ function bundleDirOf(dir: string, rel: string): string {
   return rel === '.' ? dir : join(dir, rel);
 }
 
-/** The id of a bundle that failed, read under the loader's rules (never a file outside the bundle). */
+/**
+ * The id of a bundle that failed, for its journal line, when candidate.json can be read
+ * safely: a regular file inside the bundle (never a FIFO, a device or a link leading out,
+ * which would hang the batch or echo a foreign file), at most 1 MiB. Null otherwise.
+ */
 function idFromManifest(bundleDir: string): string | null {
-  return readManifestId(bundleDir);
+  try {
+    const file = join(bundleDir, 'candidate.json');
+    const back = relative(realpathSync(bundleDir), realpathSync(file));
+    if (back === '' || back.startsWith('..') || isAbsolute(back)) return null;
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || st.size > 2 ** 20) return null;
+      const buf = Buffer.alloc(st.size);
+      let off = 0;
+      while (off < buf.length) {
+        const n = readSync(fd, buf, off, buf.length - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      const id = JSON.parse(buf.subarray(0, off).toString('utf8')).id;
+      return typeof id === 'string' && id.length <= 200 ? id : null;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }
 
 function errorEntry(base: EntryBase, bundleDir: string, err: unknown): JournalEntry {
   const e = toGauntletError(err);
   return { ...base, id: idFromManifest(bundleDir), decision: 'ERROR', failedGates: [], gates: null, error: { code: e.code, message: e.message, exitCode: e.exitCode } };
+}
+
+/**
+ * The line's hashes must be of the bytes that were validated: each input the validation
+ * read (it hashes the very bytes it parses) is compared with the hash taken when the bundle
+ * was listed. A difference means the file changed mid-run (or was swapped), and the line
+ * becomes an exit-2 error instead of a decision about one file recorded under another's hash.
+ */
+function assertValidatedBytesMatch(base: EntryBase, bundleDir: string, report: Report): void {
+  let root: string;
+  try {
+    root = realpathSync(bundleDir);
+  } catch {
+    root = bundleDir;
+  }
+  for (const input of report.provenance.inputs) {
+    if (input.verified === false) continue; // a model artifact that was not there: nothing was read
+    let key: string;
+    try {
+      key = posixRel(root, realpathSync(input.path));
+    } catch {
+      key = posixRel(bundleDir, input.path);
+    }
+    const listed = base.files[key];
+    if (listed !== input.sha256) {
+      throw new GauntletError(
+        'E_BUNDLE_CHANGED',
+        `${input.path}: changed while the batch was reading it (SHA-256 ${listed ?? 'absent'} when the bundle was listed, ${input.sha256} when validated); run the batch again (--resume) once the bundle is stable`,
+      );
+    }
+  }
 }
 
 /**
@@ -166,6 +450,7 @@ export async function journalEntryFor(base: EntryBase, dir: string, seed: number
     // The same schema and finiteness checks as `validate --json`: a line never carries a
     // NaN turned into null, and batch and validate agree on every bundle.
     reportJson(report);
+    assertValidatedBytesMatch(base, bundleDir, report);
     const gates = {} as Record<GateName, JournalGate>;
     for (const k of GATE_ORDER) {
       const g = report.gates[k];
@@ -196,23 +481,20 @@ export interface CandidateTask {
  */
 export const WHOLE_CANDIDATE_MAX_BYTES = 4 * 2 ** 20;
 
-async function processCandidate(rel: string, opts: BatchOptions): Promise<JournalEntry> {
-  let base: EntryBase;
+async function processCandidate(item: BatchItem, opts: BatchOptions): Promise<JournalEntry> {
+  const rel = item.rel;
+  const fallback = () => entryBase(rel, {}, opts);
+  if (item.unlistable) return { ...fallback(), id: null, decision: 'ERROR', failedGates: [], gates: null, error: { code: item.unlistable.code, message: item.unlistable.message, exitCode: item.unlistable.exitCode } };
+  let scan: BundleScan;
   try {
-    base = entryBase(rel, opts);
+    scan = scanBundle(bundleDirOf(opts.dir, rel));
   } catch (err) {
-    // An unreadable bundle folder: still one line, keyed on what could be seen.
-    const fallback = { bundle: rel, key: entryKey(rel, {}, opts.policy.sha256, opts.seed), seed: opts.seed, policySha256: opts.policy.sha256, engineVersion: ENGINE_VERSION, files: {} };
-    return errorEntry(fallback, bundleDirOf(opts.dir, rel), err);
+    // An unreadable or vanished bundle: still one line, keyed on what could be seen.
+    return errorEntry(fallback(), bundleDirOf(opts.dir, rel), err);
   }
+  const base = entryBase(rel, scan.files, opts);
   const ex = opts.executor;
-  let bytes = Infinity;
-  try {
-    bytes = Object.keys(base.files).reduce((sum, f) => sum + statSync(join(bundleDirOf(opts.dir, rel), f)).size, 0);
-  } catch {
-    /* changed under us: validate on this thread, where any error becomes the line */
-  }
-  if (ex instanceof PoolExecutor && bytes <= WHOLE_CANDIDATE_MAX_BYTES) {
+  if (ex instanceof PoolExecutor && scan.bytes <= WHOLE_CANDIDATE_MAX_BYTES) {
     const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy, maxMemory: opts.maxMemory };
     try {
       return await ex.runNamed<JournalEntry>('candidate', task);
@@ -225,9 +507,45 @@ async function processCandidate(rel: string, opts: BatchOptions): Promise<Journa
   return journalEntryFor(base, opts.dir, opts.seed, opts.policy, ex, opts.maxMemory);
 }
 
+/**
+ * Run a batch: take the journal's lock, find the bundles, keep what --resume may keep, then
+ * validate the rest into the journal. Throws (after releasing the lock) only for the batch
+ * as a whole: a journal that cannot be locked, written or appended to, or an output inside
+ * a bundle; a bad bundle is a line, never a throw.
+ */
 export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
-  const bundles = findBundles(opts.dir);
-  const total = bundles.length;
+  checkJournalTarget(opts.out);
+  const lock = JournalLock.acquire(opts.out, opts.onNote);
+  try {
+    return await runLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+function summarise(entries: JournalEntry[], total: number, kept: number, interruptedIn: BatchSummary['interruptedIn']): BatchSummary {
+  const count = (pred: (e: JournalEntry) => boolean) => entries.filter(pred).length;
+  return {
+    total,
+    resumed: kept,
+    approved: count((e) => e.decision === 'APPROVED'),
+    rejected: count((e) => e.decision === 'REJECTED'),
+    malformed: count((e) => e.decision === 'ERROR' && e.error!.exitCode === 2),
+    crashed: count((e) => e.decision === 'ERROR' && e.error!.exitCode !== 2),
+    interrupted: interruptedIn !== null,
+    interruptedIn,
+    entries,
+  };
+}
+
+async function runLocked(opts: BatchOptions): Promise<BatchSummary> {
+  const walk = await walkBatchDir(opts.dir, opts.signal);
+  // Interrupted while searching: the journal has not been touched.
+  if (walk.interrupted) return summarise([], 0, 0, 'walk');
+  const items = walk.items;
+  const total = items.length;
+  const bundleDirs = items.filter((i) => !i.unlistable).map((i) => bundleDirOf(opts.dir, i.rel));
+  for (const o of [{ option: '--out', path: opts.out }, ...(opts.outputs ?? [])]) assertOutputOutsideInputs(o.option, o.path, { dirs: bundleDirs });
   const entries: JournalEntry[] = [];
 
   // Resume: keep the longest prefix of whole lines whose keys match the batch, in order.
@@ -235,23 +553,26 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
   if (opts.resume) {
     const lines = readJournalLines(opts.out);
     for (; kept < lines.length && kept < total; kept++) {
+      // Hashing bundles is synchronous: let a signal in between them.
+      await yieldToEventLoop();
+      if (opts.signal?.aborted) return summarise([], total, 0, 'resume'); // journal untouched
       let entry: JournalEntry;
       try {
         entry = JSON.parse(lines[kept]);
       } catch {
         break;
       }
-      const rel = bundles[kept];
-      if (entry.bundle !== rel) break;
+      const item = items[kept];
+      if (entry.bundle !== item.rel || item.unlistable) break;
       // A crash (exit 3) says nothing about the candidate: validate it again on resume.
       if (entry.decision === 'ERROR' && entry.error?.exitCode === 3) break;
       let files: Record<string, string>;
       try {
-        files = bundleFiles(bundleDirOf(opts.dir, rel));
+        files = bundleFiles(bundleDirOf(opts.dir, item.rel));
       } catch {
         break; // unreadable now: validate it again (its line will say why)
       }
-      if (entry.key !== entryKey(rel, files, opts.policy.sha256, opts.seed)) break;
+      if (entry.key !== entryKey(item.rel, files, opts.policy.sha256, opts.seed)) break;
       entries.push(entry);
     }
     rewriteJournal(opts.out, lines.slice(0, kept));
@@ -268,7 +589,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
     opts.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
   });
   const launch = () => {
-    while (inflight.length < lookahead && next < total && !opts.signal?.aborted) inflight.push(processCandidate(bundles[next++], opts));
+    while (inflight.length < lookahead && next < total && !opts.signal?.aborted) inflight.push(processCandidate(items[next++], opts));
   };
   try {
     launch();
@@ -279,31 +600,23 @@ export async function runBatch(opts: BatchOptions): Promise<BatchSummary> {
       const got = await Promise.race([head, aborted]);
       if (got === 'aborted') {
         interrupted = true;
-        for (const p of inflight) p.catch(() => undefined);
         break;
       }
+      // A failed append (full disk, I/O error) throws E_FILE_WRITE: the batch stops here,
+      // with the journal cut back to its whole lines, and never reports the rest as done.
       writer.append(JSON.stringify(got));
       entries.push(got);
       opts.onLine?.(got, entries.length, total);
       launch();
     }
   } finally {
+    for (const p of inflight) p.catch(() => undefined);
     writer.close();
   }
-  const count = (pred: (e: JournalEntry) => boolean) => entries.filter(pred).length;
-  return {
-    total,
-    resumed: kept,
-    approved: count((e) => e.decision === 'APPROVED'),
-    rejected: count((e) => e.decision === 'REJECTED'),
-    malformed: count((e) => e.decision === 'ERROR' && e.error!.exitCode === 2),
-    crashed: count((e) => e.decision === 'ERROR' && e.error!.exitCode !== 2),
-    interrupted,
-    entries,
-  };
+  return summarise(entries, total, kept, interrupted ? 'run' : null);
 }
 
-/** Batch exit code: 3 if any crash, else 2 if any malformed bundle, else 1 if any rejection, else 0. */
+/** Batch exit code: 130 if interrupted, else 3 if any crash, else 2 if any malformed bundle, else 1 if any rejection, else 0. */
 export function batchExitCode(s: BatchSummary): number {
   if (s.interrupted) return 130;
   if (s.crashed > 0) return 3;

@@ -6,6 +6,7 @@
  */
 import { GATE_LABEL, type GateResult } from '../gates/types.js';
 import type { Report } from './schema.js';
+import { textLines } from '../escape.js';
 
 const GATED_ON_LABEL: Record<string, string> = {
   wilson95Lower: 'strict: Wilson 95% lower bound',
@@ -16,7 +17,10 @@ function num(x: unknown, digits = 4): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
 }
 
-/** One `[PASS]/[FAIL]/[SKIP]` line for a gate, plus an indented line of key details. */
+/**
+ * One `[PASS]/[FAIL]/[SKIP]` line for a gate, plus an indented line of key details. Raw
+ * lines: printers escape them (textLines) before they reach a terminal.
+ */
 export function gateLines(r: GateResult): string[] {
   const label = GATE_LABEL[r.gate];
   if (!r.enabled) return [`[SKIP] ${label}: disabled by policy`];
@@ -72,7 +76,9 @@ export function reportText(report: Report): string {
   if (report.comparison) out.push(...comparisonLines(report.comparison as ChampionComparison));
   for (const w of report.warnings) out.push(`warning: ${w}`);
   out.push(report.decision === 'APPROVED' ? 'Overall: [PASS] APPROVED for shadow testing' : `Overall: [FAIL] REJECTED (failed: ${report.failedGates.join(', ')})`);
-  return out.join('\n') + '\n';
+  // Ids, bundle paths, warnings and reasons come from inputs: escaped line by line, so no
+  // input can print a line of its own (a forged verdict) or a terminal control sequence.
+  return textLines(out);
 }
 
 export interface ChampionComparison {
