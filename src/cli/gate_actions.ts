@@ -14,6 +14,8 @@ import { monteCarloOptionsSchema } from '../gates/monte_carlo/options.js';
 import { pboOptionsSchema } from '../gates/pbo/options.js';
 import { walkForwardOptionsSchema } from '../gates/walk_forward/options.js';
 import { TIE_RULES } from '../gates/ties.js';
+import { DEFAULT_GATES } from '../gates/index.js';
+import { asReported } from '../gates/registry.js';
 import type { GateResult } from '../gates/types.js';
 import { gateJson } from '../report/schema.js';
 import { gateLines } from '../report/text.js';
@@ -31,7 +33,9 @@ function resolveBlock<S extends z.ZodType>(schema: S, base: object, overrides: R
   return parsed.data;
 }
 
-function finish(result: GateResult, json: string | undefined, timings: Timings, showTimings: boolean): void {
+function finish(own: GateResult, json: string | undefined, timings: Timings, showTimings: boolean): void {
+  // Exactly what `validate` reports under gates.<name> (the per-gate commands always enable the gate).
+  const result = asReported(DEFAULT_GATES.get(own.gate)!, own, true);
   // Serialised (and checked: schema, finite numbers) whether or not it is written, so a
   // result that cannot be reported is an error before anything is printed.
   const serialised = gateJson(result);

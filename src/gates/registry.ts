@@ -95,6 +95,11 @@ export function disabledResult(def: AnyGateDefinition, options: BaseGateOptions)
  */
 export async function runGate(def: AnyGateDefinition, input: GateInput, options: BaseGateOptions, ctx: GateRunContext): Promise<GateResult> {
   if (!options.enabled && !def.advisory) return disabledResult(def, options);
-  const r = await def.run(input, options, ctx);
-  return { ...r, gate: def.name, enabled: options.enabled, advisory: !options.enabled };
+  return asReported(def, await def.run(input, options, ctx), options.enabled);
+}
+
+/** A gate's own result as the report holds it: its name, whether the policy enabled it, and whether it is advisory. */
+export function asReported(def: AnyGateDefinition, r: GateResult, enabled: boolean): GateResult {
+  if (r.reason === 'DISABLED') return { ...r, advisory: false };
+  return { ...r, gate: def.name, enabled, advisory: !enabled };
 }

@@ -21,40 +21,21 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { GauntletError, inputError, toGauntletError, workerCrash } from '../errors.js';
+import { GauntletError, inputError, internalError, toGauntletError, workerCrash } from '../errors.js';
 import { PoolExecutor, type ShardExecutor } from '../engine/executor.js';
 import { sha256Hex } from '../io/hash.js';
 import { bundleFileHashes, readManifestId } from '../io/candidate.js';
 import type { LoadedPolicy } from '../io/policy.js';
 import { assertOutputOutsideInputs, errnoText } from '../io/atomic.js';
 import { checkJournalTarget, JournalLock, JournalWriter, readJournalLines, rewriteJournal } from '../io/journal.js';
-import { GATE_ORDER, type GateName } from '../gates/types.js';
+import { journalEntrySchema, type JournalEntry, type JournalGate } from '../report/journal_schema.js';
+import { REPORT_SCHEMA_VERSION } from '../report/schema.js';
+import type { GateRegistry } from '../gates/registry.js';
 import { ENGINE_VERSION } from '../version.js';
 import { validateBundle } from './validate.js';
 import { reportJson, type Report } from '../report/schema.js';
 
-export interface JournalGate {
-  enabled: boolean;
-  value: number | null;
-  gatedValue: number | null;
-  pass: boolean;
-  reason: string | null;
-}
-
-export interface JournalEntry {
-  bundle: string;
-  key: string;
-  id: string | null;
-  seed: number;
-  policySha256: string;
-  engineVersion: string;
-  /** SHA-256 of every file in the bundle, by relative path. */
-  files: Record<string, string>;
-  decision: 'APPROVED' | 'REJECTED' | 'ERROR';
-  failedGates: string[];
-  gates: Record<GateName, JournalGate> | null;
-  error: { code: string; message: string; exitCode: number } | null;
-}
+export type { JournalEntry, JournalGate } from '../report/journal_schema.js';
 
 export interface BatchOptions {
   dir: string;
@@ -77,6 +58,11 @@ export interface BatchOptions {
   outputs?: { option: string; path: string }[];
   /** One-line notes for the user (a stale lock recovered). */
   onNote?: (line: string) => void;
+  /**
+   * The gates to run (default: the built-in registry). Another registry runs every candidate
+   * on this thread: a worker thread only knows the built-in gates.
+   */
+  registry?: GateRegistry;
 }
 
 export interface BatchSummary {
@@ -354,10 +340,11 @@ export function entryKey(bundle: string, files: Record<string, string>, policySh
 }
 
 /** The part of a journal line known before validating: where, what (hashes) and under which run. */
-export type EntryBase = Pick<JournalEntry, 'bundle' | 'key' | 'seed' | 'policySha256' | 'engineVersion' | 'files'>;
+export type EntryBase = Pick<JournalEntry, 'schemaVersion' | 'bundle' | 'key' | 'seed' | 'policySha256' | 'engineVersion' | 'files'>;
 
 function entryBase(rel: string, files: Record<string, string>, opts: Pick<BatchOptions, 'seed' | 'policy'>): EntryBase {
   return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
     bundle: rel,
     key: entryKey(rel, files, opts.policy.sha256, opts.seed),
     seed: opts.seed,
@@ -443,18 +430,20 @@ function assertValidatedBytesMatch(base: EntryBase, bundleDir: string, report: R
  * becomes the line's error). Runs wherever it is called: on the batch's thread with the
  * batch's pool, or inside a worker with an in-process executor (see CandidateTask).
  */
-export async function journalEntryFor(base: EntryBase, dir: string, seed: number, policy: LoadedPolicy, executor: ShardExecutor, maxMemory?: number): Promise<JournalEntry> {
+export async function journalEntryFor(
+  base: EntryBase, dir: string, seed: number, policy: LoadedPolicy, executor: ShardExecutor, maxMemory?: number, registry?: GateRegistry,
+): Promise<JournalEntry> {
   const bundleDir = bundleDirOf(dir, base.bundle);
   try {
-    const report = await validateBundle(bundleDir, { seed, executor, policy, maxMemory });
+    const report = await validateBundle(bundleDir, { seed, executor, policy, maxMemory, registry });
     // The same schema and finiteness checks as `validate --json`: a line never carries a
     // NaN turned into null, and batch and validate agree on every bundle.
-    reportJson(report);
+    reportJson(report, registry);
     assertValidatedBytesMatch(base, bundleDir, report);
-    const gates = {} as Record<GateName, JournalGate>;
-    for (const k of GATE_ORDER) {
-      const g = report.gates[k];
-      gates[k] = { enabled: g.enabled, value: g.value, gatedValue: g.gatedValue, pass: g.pass, reason: g.reason };
+    // One entry per gate of the report, in its (registry) order.
+    const gates: Record<string, JournalGate> = {};
+    for (const [k, g] of Object.entries(report.gates)) {
+      gates[k] = { enabled: g.enabled, advisory: g.advisory, value: g.value, gatedValue: g.gatedValue, pass: g.pass, reason: g.reason };
     }
     return { ...base, id: report.candidate.id, decision: report.decision, failedGates: report.failedGates, gates, error: null };
   } catch (err) {
@@ -494,7 +483,7 @@ async function processCandidate(item: BatchItem, opts: BatchOptions): Promise<Jo
   }
   const base = entryBase(rel, scan.files, opts);
   const ex = opts.executor;
-  if (ex instanceof PoolExecutor && scan.bytes <= WHOLE_CANDIDATE_MAX_BYTES) {
+  if (ex instanceof PoolExecutor && scan.bytes <= WHOLE_CANDIDATE_MAX_BYTES && opts.registry === undefined) {
     const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy, maxMemory: opts.maxMemory };
     try {
       return await ex.runNamed<JournalEntry>('candidate', task);
@@ -504,7 +493,7 @@ async function processCandidate(item: BatchItem, opts: BatchOptions): Promise<Jo
       return errorEntry(base, bundleDirOf(opts.dir, rel), e.exitCode === 2 ? e : workerCrash(`candidate ${rel}: ${e.message}`));
     }
   }
-  return journalEntryFor(base, opts.dir, opts.seed, opts.policy, ex, opts.maxMemory);
+  return journalEntryFor(base, opts.dir, opts.seed, opts.policy, ex, opts.maxMemory, opts.registry);
 }
 
 /**
@@ -604,6 +593,9 @@ async function runLocked(opts: BatchOptions): Promise<BatchSummary> {
       }
       // A failed append (full disk, I/O error) throws E_FILE_WRITE: the batch stops here,
       // with the journal cut back to its whole lines, and never reports the rest as done.
+      // Every line matches the published journal schema (`gauntlet schema journal`).
+      const checked = journalEntrySchema.safeParse(got);
+      if (!checked.success) throw internalError(`journal line for ${got.bundle} does not match its schema: ${checked.error.issues[0]?.message ?? ''}`);
       writer.append(JSON.stringify(got));
       entries.push(got);
       opts.onLine?.(got, entries.length, total);

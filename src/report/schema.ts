@@ -19,7 +19,7 @@ import { GauntletError, internalError } from '../errors.js';
 import { DEFAULT_GATES } from '../gates/index.js';
 import type { AnyGateDefinition, GateRegistry } from '../gates/registry.js';
 
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 2 as const;
 export const SUPPORTED_REPORT_VERSIONS: readonly number[] = [1, 2];
 
 const finiteOrNull = z.number().finite().nullable();

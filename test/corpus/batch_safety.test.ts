@@ -18,6 +18,7 @@ import { APPROVED, batchFolder, caseDir, isRoot, ls, mkfifo, mknod, tmpRoot, wri
 import { entryKey, journalEntryFor, scanBundle } from '../../src/pipeline/batch.js';
 import { InProcessExecutor } from '../../src/engine/executor.js';
 import { loadPolicy } from '../../src/io/policy.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/schema.js';
 import { ENGINE_VERSION } from '../../src/version.js';
 
 let root: string;
@@ -599,7 +600,7 @@ describe('a bundle changed between hashing and validation', () => {
     writeBundle(join(dir, 'b'), APPROVED);
     const pol = loadPolicy(policy);
     const files = scanBundle(join(dir, 'b')).files;
-    const base = { bundle: 'b', key: entryKey('b', files, pol.sha256, 42), seed: 42, policySha256: pol.sha256, engineVersion: ENGINE_VERSION, files };
+    const base = { schemaVersion: REPORT_SCHEMA_VERSION, bundle: 'b', key: entryKey('b', files, pol.sha256, 42), seed: 42, policySha256: pol.sha256, engineVersion: ENGINE_VERSION, files };
     const before = await journalEntryFor(base, dir, 42, pol, new InProcessExecutor());
     expect(before.decision).toBe('APPROVED');
     writeFileSync(join(dir, 'b', 'trades.csv'), losingTrades(readFileSync(join(dir, 'b', 'trades.csv'), 'utf8')));

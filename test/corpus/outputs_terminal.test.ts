@@ -445,8 +445,9 @@ function assertOneVerdict(r: AsyncResult, verdict: 'FAIL' | 'PASS'): void {
   const overall = r.stdout.split('\n').filter((l) => /^Overall:/.test(l));
   expect(overall).toHaveLength(1);
   expect(overall[0]).toMatch(verdict === 'FAIL' ? /^Overall: \[FAIL\] REJECTED/ : /^Overall: \[PASS\] APPROVED/);
-  // The header line is the only one that names the candidate: 7 lines before the verdict.
-  expect(r.stdout.split('\n').findIndex((l) => /^Overall:/.test(l))).toBe(9);
+  // The header line is the only one that names the candidate: the 8 gates' 16 lines come
+  // between it and the verdict (no payload added a line).
+  expect(r.stdout.split('\n').findIndex((l) => /^Overall:/.test(l))).toBe(17);
 }
 
 const terminalCases: Case[] = [

@@ -63,7 +63,7 @@ describe('gauntlet batch', () => {
     expect(errors.length).toBeGreaterThan(0);
     for (const e of errors) expect(e.error.exitCode).toBe(2);
     expect(errors.some((e) => /NaN|non-finite/.test(e.error.message))).toBe(true);
-    for (const e of ls.filter((x) => x.decision !== 'ERROR')) expect(Object.keys(e.gates)).toEqual(['winRate', 'walkForward', 'pbo', 'monteCarlo']);
+    for (const e of ls.filter((x) => x.decision !== 'ERROR')) expect(Object.keys(e.gates)).toEqual(['winRate', 'walkForward', 'pbo', 'monteCarlo', 'probabilisticSharpe', 'deflatedSharpe', 'minTrackRecord', 'minBacktestLength']);
   });
 
   it('SIGINT partway, then --resume: byte-identical to the uninterrupted journal', async () => {

@@ -42,7 +42,7 @@ describe('validate', () => {
     const r = runCli(['validate', bundle, '--json', '-', '--workers', '0', '--against', manifest]);
     const report = JSON.parse(r.stdout);
     expect(report.comparison.champion.id).toBe('champion-v1');
-    expect(Object.keys(report.comparison.gates)).toEqual(['winRate', 'walkForward', 'pbo', 'monteCarlo']);
+    expect(Object.keys(report.comparison.gates)).toEqual(['winRate', 'walkForward', 'pbo', 'monteCarlo', 'probabilisticSharpe', 'deflatedSharpe', 'minTrackRecord', 'minBacktestLength']);
     // Same data: the deterministic gates are equal; only the resampled one can differ by seed.
     expect(report.comparison.gates.pbo.better).toBe('equal');
     expect(r.stderr).toMatch(/Champion vs candidate \(champion 'champion-v1'\)/);
