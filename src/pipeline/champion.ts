@@ -26,10 +26,10 @@ export interface ChampionManifest {
   report: StoredReport;
 }
 
-export function loadChampion(file: string): ChampionManifest {
+export function loadChampion(file: string, registry: GateRegistry = DEFAULT_GATES): ChampionManifest {
   const parsed = championSchema.safeParse(readJsonFile(file, FILE_LIMITS.champion));
   if (!parsed.success) throw inputError('E_SCHEMA', { file }, `invalid champion manifest: ${zodOneLine(parsed.error)}`);
-  return { id: parsed.data.id, modelSha256: parsed.data.modelSha256 ?? null, report: storedReport(parsed.data.report, file) };
+  return { id: parsed.data.id, modelSha256: parsed.data.modelSha256 ?? null, report: storedReport(parsed.data.report, file, registry) };
 }
 
 export function compareWithChampion(champion: ChampionManifest, candidate: Report, registry: GateRegistry = DEFAULT_GATES): ChampionComparison {

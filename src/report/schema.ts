@@ -152,19 +152,19 @@ export interface StoredReport {
 }
 
 /** Version 1 (no schemaVersion): the first engine's report, read loosely (its details were untyped). */
-export const reportV1Schema = z.object({
-  engine: z.object({ name: z.literal('gauntlet'), version: z.string() }),
+export const reportV1Schema = z.looseObject({
+  engine: z.looseObject({ name: z.literal('gauntlet'), version: z.string() }),
   decision: z.enum(['APPROVED', 'REJECTED']),
-  candidate: z.object({ id: z.string() }),
-  provenance: z.object({ seed: z.number().int(), policySha256: z.string().regex(/^[0-9a-f]{64}$/), inputs: z.array(inputRecordSchema) }),
-  gates: z.record(z.string(), z.object({ value: finiteOrNull, pass: z.boolean(), comparison: z.enum(['>', '<']), enabled: z.boolean() })),
+  candidate: z.looseObject({ id: z.string() }),
+  provenance: z.looseObject({ seed: z.number().int(), policySha256: z.string().regex(/^[0-9a-f]{64}$/), inputs: z.array(inputRecordSchema) }),
+  gates: z.record(z.string(), z.looseObject({ value: finiteOrNull, pass: z.boolean(), comparison: z.enum(['>', '<']), enabled: z.boolean() })),
 });
 
 /**
  * Reads a stored report of any supported version into a StoredReport; an unsupported version
  * is a GauntletError naming it (`source` names the file for messages). O(size).
  */
-export function storedReport(raw: unknown, source: string): StoredReport {
+export function storedReport(raw: unknown, source: string, registry: GateRegistry = DEFAULT_GATES): StoredReport {
   const version = raw && typeof raw === 'object' && 'schemaVersion' in raw ? (raw as { schemaVersion: unknown }).schemaVersion : 1;
   if (typeof version !== 'number' || !SUPPORTED_REPORT_VERSIONS.includes(version)) {
     throw new GauntletError('E_SCHEMA', `${source}: report schemaVersion ${JSON.stringify(version)} is not supported (this engine reads ${SUPPORTED_REPORT_VERSIONS.join(', ')})`);
@@ -182,9 +182,9 @@ export function storedReport(raw: unknown, source: string): StoredReport {
       gates: Object.fromEntries(Object.entries(r.gates).map(([k, g]) => [k, { ...g, advisory: false }])),
     };
   }
-  const p = reportSchema.safeParse(raw);
+  const p = (registry === DEFAULT_GATES ? reportSchema : reportSchemaFor(registry)).safeParse(raw);
   if (!p.success) fail(p.error);
-  const r = p.data!;
+  const r = p.data! as Report;
   return {
     schemaVersion: r.schemaVersion, engineVersion: r.engine.version, decision: r.decision, candidateId: r.candidate.id, seed: r.provenance.seed,
     policySha256: r.provenance.policySha256, inputs: r.provenance.inputs,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import seedrandom from 'seedrandom';
+import { checkCliStdout } from './json_schema.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
@@ -19,6 +20,7 @@ export interface CliResult {
 
 export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: opts.cwd, env: { ...process.env, ...opts.env }, timeout: 120_000 });
+  checkCliStdout(r.stdout);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

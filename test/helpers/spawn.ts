@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CLI } from './bundle.js';
+import { checkCliStdout } from './json_schema.js';
 
 export interface AsyncResult {
   code: number | null;
@@ -41,6 +42,12 @@ export function runCliAsync(args: string[], opts: AsyncOptions = {}): Promise<As
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      try {
+        checkCliStdout(stdout);
+      } catch (err) {
+        reject(err);
+        return;
+      }
       resolve({ code, signal, stdout, stderr });
     });
     opts.onStart?.(child);

@@ -1,0 +1,113 @@
+/**
+ * The published JSON Schemas (schema/*.json): they match the code (regenerated and compared),
+ * the CLI prints them, and an independent validator (ajv) accepts every kind of file Gauntlet
+ * writes or reads: reports of every fixture under several policies, champion comparisons,
+ * journal lines, policies, manifests. Stored reports are read by version: the first engine's
+ * report (no schemaVersion) still works as a champion, an unknown version is refused by name.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SCHEMA_NAMES, jsonSchemaText } from '../../src/report/json_schemas.js';
+import { reportJson, storedReport } from '../../src/report/schema.js';
+import { resolvePolicy } from '../../src/io/policy.js';
+import { validateBundle } from '../../src/pipeline/validate.js';
+import { loadChampion } from '../../src/pipeline/champion.js';
+import { runBatch } from '../../src/pipeline/batch.js';
+import { InProcessExecutor } from '../../src/engine/executor.js';
+import { GauntletError } from '../../src/errors.js';
+import { runCli } from '../helpers/bundle.js';
+import { assertMatchesSchema } from '../helpers/json_schema.js';
+
+const root = process.cwd();
+const fixtures = ['frozen-model', 'genuine-edge', 'overfit-candidate', 'breach-only', 'wfer-only'];
+const work = mkdtempSync(join(tmpdir(), 'gauntlet-schemas-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const ctx = { executor: new InProcessExecutor(), seed: 42 };
+const v1Report = JSON.parse(readFileSync(join(root, 'test', 'reference', 'reports', 'frozen-model-engine-0.1.0.json'), 'utf8'));
+
+describe('committed schemas match the code', () => {
+  for (const name of SCHEMA_NAMES) {
+    it(`schema/${name}.json is what the code generates and what \`gauntlet schema ${name}\` prints`, () => {
+      const committed = readFileSync(join(root, 'schema', `${name}.json`), 'utf8');
+      expect(committed, 'regenerate with: for n in report policy candidate journal champion; do node dist/src/cli/main.js schema $n > schema/$n.json; done').toBe(jsonSchemaText(name));
+      if (name === 'report' || name === 'policy') expect(runCli(['schema', name]).stdout).toBe(committed);
+    });
+  }
+});
+
+describe('every kind of file validates against its published schema (ajv)', () => {
+  it('reports of every fixture, under the default, strict, disabled-gate and advisory-enabled policies', async () => {
+    const policies = [
+      resolvePolicy({}, 'defaults'),
+      resolvePolicy({ strict: true, gates: { pbo: { enabled: false } } }, 'strict.json'),
+      resolvePolicy({ gates: { winRate: { enabled: false }, deflatedSharpe: { enabled: true, threshold: 0.9 }, minBacktestLength: { enabled: true } } }, 'advisory.json'),
+    ];
+    for (const f of fixtures) {
+      for (const policy of policies) {
+        const report = await validateBundle(join(root, 'fixtures', f), { ...ctx, policy });
+        assertMatchesSchema('report', JSON.parse(reportJson(report)));
+      }
+    }
+  });
+
+  it('policies, candidate manifests, champion manifests (both report versions) and journal lines', async () => {
+    assertMatchesSchema('policy', {});
+    assertMatchesSchema('policy', { strict: true, gates: { pbo: { S: 8, ties: 'average' }, deflatedSharpe: { enabled: true } } });
+    for (const f of fixtures) assertMatchesSchema('candidate', JSON.parse(readFileSync(join(root, 'fixtures', f, 'candidate.json'), 'utf8')));
+    const report = await validateBundle(join(root, 'fixtures', 'genuine-edge'), { ...ctx, policy: resolvePolicy({}, 'defaults') });
+    assertMatchesSchema('champion', { id: 'c', modelSha256: null, report: JSON.parse(reportJson(report)) });
+    assertMatchesSchema('champion', { id: 'c', report: v1Report });
+    const dir = join(work, 'batch');
+    for (const f of ['genuine-edge', 'wfer-only']) cpSync(join(root, 'fixtures', f), join(dir, f), { recursive: true });
+    cpSync(join(root, 'fixtures', 'genuine-edge'), join(dir, 'broken'), { recursive: true });
+    writeFileSync(join(dir, 'broken', 'returns.csv'), 'date,a\n2020-01-01,x\n');
+    const out = join(work, 'journal.jsonl');
+    await runBatch({ dir, out, seed: 42, policy: resolvePolicy({}, 'defaults'), executor: new InProcessExecutor(), resume: false });
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.decision)).toEqual(['ERROR', 'APPROVED', 'REJECTED']);
+    for (const l of lines) assertMatchesSchema('journal', l);
+  });
+
+  it('the validator has teeth: a report with a NaN turned null, an unknown gate or a missing field is refused', async () => {
+    const report = JSON.parse(reportJson(await validateBundle(join(root, 'fixtures', 'wfer-only'), { ...ctx, policy: resolvePolicy({}, 'defaults') })));
+    expect(() => assertMatchesSchema('report', { ...report, schemaVersion: 1 })).toThrow(/schemaVersion/);
+    expect(() => assertMatchesSchema('report', { ...report, gates: { ...report.gates, extra: report.gates.pbo } })).toThrow();
+    const { tiedSelections: _t, ...pboDetails } = report.gates.pbo.details;
+    expect(() => assertMatchesSchema('report', { ...report, gates: { ...report.gates, pbo: { ...report.gates.pbo, details: pboDetails } } })).toThrow();
+    expect(() => assertMatchesSchema('journal', { bundle: 'x' })).toThrow();
+  });
+});
+
+describe('stored reports are read by version', () => {
+  it("the first engine's report (no schemaVersion) reads as version 1 and still serves as a champion", () => {
+    const s = storedReport(v1Report, 'old.json');
+    expect(s).toMatchObject({ schemaVersion: 1, engineVersion: '0.1.0', decision: 'REJECTED', candidateId: 'brent-ma-8-30-frozen', seed: 42 });
+    expect(Object.keys(s.gates)).toEqual(['winRate', 'walkForward', 'pbo', 'monteCarlo']);
+    const manifest = join(work, 'champion-v1.json');
+    writeFileSync(manifest, JSON.stringify({ id: 'frozen', modelSha256: null, report: v1Report }));
+    const r = runCli(['validate', join(root, 'fixtures', 'frozen-model'), '--json', '-', '--workers', '0', '--against', manifest]);
+    expect(r.code).toBe(1);
+    const cmp = JSON.parse(r.stdout).comparison;
+    expect(cmp.gates.pbo).toEqual({ champion: v1Report.gates.pbo.value, candidate: JSON.parse(r.stdout).gates.pbo.value, better: 'equal' });
+    // Gates the old engine did not have are compared as n/a.
+    expect(cmp.gates.deflatedSharpe).toMatchObject({ champion: null, better: 'n/a' });
+  });
+
+  it('an unsupported version is refused with a clear message (exit 2 through the CLI)', () => {
+    expect(() => storedReport({ ...v1Report, schemaVersion: 99 }, 'future.json')).toThrow(GauntletError);
+    expect(() => storedReport({ ...v1Report, schemaVersion: 99 }, 'future.json')).toThrow(/future\.json: report schemaVersion 99 is not supported \(this engine reads 1, 2\)/);
+    const manifest = join(work, 'champion-future.json');
+    writeFileSync(manifest, JSON.stringify({ id: 'future', report: { ...v1Report, schemaVersion: 99 } }));
+    expect(() => loadChampion(manifest)).toThrow(/schemaVersion 99 is not supported/);
+    const r = runCli(['validate', join(root, 'fixtures', 'frozen-model'), '--workers', '0', '--against', manifest]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/report schemaVersion 99 is not supported/);
+  });
+
+  it('every schema file is listed (no stray or missing files)', () => {
+    expect(readdirSync(join(root, 'schema')).sort()).toEqual([...SCHEMA_NAMES].map((n) => `${n}.json`).sort());
+  });
+});
