@@ -22,6 +22,7 @@ import { monteCarloGate } from '../src/gates/monte_carlo/gate.js';
 import { monteCarloOptionsSchema } from '../src/gates/monte_carlo/options.js';
 import { createExecutor, type ShardExecutor } from '../src/engine/executor.js';
 import { interleavedMs, minOf } from './util.js';
+import { shardRngWords } from '../src/rng/streams.js';
 
 /** Trades with a realistic small edge (mean / sd ~ 0.1) and some fat-tailed losers. */
 function benchTrades(n: number, seed: string): Trades {
@@ -63,7 +64,7 @@ function shardTasks(trades: Trades, method: MonteCarloMethod, paths: number, blo
   const tasks: MonteCarloShardTask[] = [];
   for (let k = 0; k * S < paths; k++) {
     tasks.push({
-      kind: 'monteCarlo', shardIndex: k, runSeed: 42, trades: trades.buffer, n: trades.n, unit: 'return', method,
+      kind: 'monteCarlo', shardIndex: k, rng: shardRngWords(42, 'monteCarlo', k), trades: trades.buffer, n: trades.n, unit: 'return', method,
       paths: Math.min(paths, (k + 1) * S) - k * S, horizon: trades.n, blockLength, startEquity: 1, rule: 'drawdown', limit: 0.2,
     });
   }

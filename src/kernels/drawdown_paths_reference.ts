@@ -17,7 +17,7 @@
  * O(paths x horizon) time, O(horizon) extra memory.
  */
 import seedrandom from 'seedrandom';
-import { shardSeedString, uniformIndex, INV_2_32 } from '../engine/seed.js';
+import { uniformIndex, INV_2_32 } from '../rng/tychei.js';
 import type { TradeUnit } from '../io/types.js';
 import type { BreachRuleName, MonteCarloShardTask, MonteCarloShardResult } from './drawdown_paths.js';
 
@@ -98,7 +98,9 @@ export function resamplePathIndices(
 
 export function monteCarloShardReference(task: MonteCarloShardTask): MonteCarloShardResult {
   const values = new Float64Array(task.trades, 0, task.n);
-  const prng = seedrandom.tychei(shardSeedString(task.runSeed, 'monteCarlo', task.shardIndex));
+  // seedrandom's own generator, restored from the task's state: its int32() per draw.
+  const [a, b, c, d] = task.rng;
+  const prng = seedrandom.tychei('', { state: { a, b, c, d } });
   const next = (): number => prng.int32();
   const maxDrawdown = new Float64Array(task.paths);
   const finalEquity = new Float64Array(task.paths);

@@ -15,6 +15,7 @@ import type { MonteCarloShardResult, MonteCarloShardTask } from '../../src/kerne
 import { computeBlockMoments, type PboShardTask } from '../../src/kernels/cscv.js';
 import type { PboMetric } from '../../src/kernels/cscv.js';
 import { ShuffledExecutor, seededPermutation } from '../helpers/shuffled_executor.js';
+import { shardRngWords } from '../../src/rng/streams.js';
 
 const rng = seedrandom.tychei('executor-test');
 const tradeValues = Array.from({ length: 200 }, () => (rng() - 0.45) * 0.05);
@@ -22,7 +23,7 @@ const trades = makeTrades(tradeValues, 'return');
 
 function mcTask(shardIndex: number, paths: number, horizon: number): MonteCarloShardTask {
   return {
-    kind: 'monteCarlo', shardIndex, runSeed: 11, trades: trades.buffer, n: trades.n, unit: 'return',
+    kind: 'monteCarlo', shardIndex, rng: shardRngWords(11, 'monteCarlo', shardIndex), trades: trades.buffer, n: trades.n, unit: 'return',
     method: 'iid', paths, horizon, blockLength: 1, startEquity: 1, rule: 'drawdown', limit: 0.2,
   };
 }

@@ -6,7 +6,7 @@
  *
  * Sharding (SPEC 3): paths are cut into shards of SHARD_SIZES.monteCarloPaths; shard k
  * covers paths [k S, min(P, (k + 1) S)) and draws from shardRngState(seed, 'monteCarlo', k),
- * so the result does not depend on the worker count. Shards carry the trades'
+ * derived here and carried in the task, so the result does not depend on the worker count. Shards carry the trades'
  * SharedArrayBuffer, never a copy, and merge in shard order (integer breach count; per-path
  * arrays concatenated, then quantiles by selection).
  *
@@ -16,7 +16,8 @@
 import { inputError, internalError, optionError } from '../../errors.js';
 import type { Trades } from '../../io/types.js';
 import { SHARD_SIZES } from '../../config/defaults.js';
-import { GENERATOR } from '../../engine/seed.js';
+import { GENERATOR } from '../../rng/tychei.js';
+import { shardRngWords } from '../../rng/streams.js';
 import type { MonteCarloShardResult, MonteCarloShardTask } from '../../kernels/drawdown_paths.js';
 import { walkEquityPath } from '../../kernels/drawdown_paths_reference.js';
 import { politisWhiteBlockLength } from '../../kernels/block_length.js';
@@ -176,7 +177,7 @@ export async function monteCarloGate(
     tasks.push({
       kind: 'monteCarlo',
       shardIndex: k,
-      runSeed: ctx.seed,
+      rng: shardRngWords(ctx.seed, 'monteCarlo', k),
       trades: trades.buffer,
       n,
       unit: trades.unit,

@@ -19,7 +19,8 @@
  */
 import { inputError } from '../../errors.js';
 import { SHARD_SIZES } from '../../config/defaults.js';
-import { GENERATOR, shardRngState, shardSeedString, tycheiNext } from '../../engine/seed.js';
+import { GENERATOR, tycheiNext } from '../../rng/tychei.js';
+import { shardRngState, shardSeedString } from '../../rng/streams.js';
 import type { ReturnsMatrix } from '../../io/types.js';
 import type { GateContext } from '../context.js';
 import { compare, type GateResult } from '../types.js';
