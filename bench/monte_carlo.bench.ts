@@ -20,7 +20,7 @@ import { monteCarloShardReference } from '../src/kernels/drawdown_paths_referenc
 import { politisWhiteBlockLength } from '../src/kernels/block_length.js';
 import { monteCarloGate } from '../src/gates/monte_carlo/gate.js';
 import { monteCarloOptionsSchema } from '../src/gates/monte_carlo/options.js';
-import { createExecutor, type ShardExecutor } from '../src/engine/executor.js';
+import { createExecutor, type ShardExecutor } from '../src/runtime.js';
 import { interleavedMs, minOf } from './util.js';
 import { shardRngWords } from '../src/rng/streams.js';
 

@@ -13,7 +13,7 @@
  */
 import { resourceError } from '../errors.js';
 import { defaultMaxMemory, formatBytes, MAX_GATE_WORK } from '../config/limits.js';
-import { binomial } from '../kernels/combinations.js';
+import { binomial } from '../stats/binomial_coefficient.js';
 
 export interface ResourcePlan {
   /** Which gate, for messages. */

@@ -15,31 +15,8 @@
  * Every function here is O(n) per call (n = number of blocks) with a cached Pascal table.
  */
 
-const MAX_N = 64;
-let pascal: Float64Array | null = null;
-
-function pascalTable(): Float64Array {
-  if (pascal === null) {
-    pascal = new Float64Array((MAX_N + 1) * (MAX_N + 1));
-    for (let n = 0; n <= MAX_N; n++) {
-      pascal[n * (MAX_N + 1)] = 1;
-      for (let k = 1; k <= n; k++) {
-        pascal[n * (MAX_N + 1) + k] = pascal[(n - 1) * (MAX_N + 1) + k - 1] + (k <= n - 1 ? pascal[(n - 1) * (MAX_N + 1) + k] : 0);
-      }
-    }
-  }
-  return pascal;
-}
-
-/**
- * Binomial coefficient C(n, k) from Pascal's triangle, exact in float64 for n <= 52
- * (C(52, 26) < 2^53); 0 when k < 0 or k > n. O(1) after the table is built.
- */
-export function binomial(n: number, k: number): number {
-  if (k < 0 || k > n || n < 0) return 0;
-  if (n > MAX_N) throw new RangeError(`binomial: n = ${n} exceeds ${MAX_N}`);
-  return pascalTable()[n * (MAX_N + 1) + k];
-}
+export { binomial } from '../stats/binomial_coefficient.js';
+import { binomial } from '../stats/binomial_coefficient.js';
 
 /** Block indices of a mask, ascending. O(n). */
 export function maskToBlocks(mask: number, n: number): number[] {

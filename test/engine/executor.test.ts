@@ -7,14 +7,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/engine/executor.js';
-import { runShardSafe, type ShardTask } from '../../src/engine/dispatch.js';
+import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/runtime.js';
+import { runShardSafe as runShardSafeWith, type ShardTask } from '../../src/engine/dispatch.js';
+import { KERNELS } from '../../src/kernels/registry.js';
 import { GauntletError } from '../../src/errors.js';
 import { makeTrades } from '../../src/io/types.js';
 import type { MonteCarloShardResult, MonteCarloShardTask } from '../../src/kernels/drawdown_paths.js';
 import { computeBlockMoments, type PboShardTask } from '../../src/kernels/cscv.js';
 import type { PboMetric } from '../../src/kernels/cscv.js';
 import { ShuffledExecutor, seededPermutation } from '../helpers/shuffled_executor.js';
+
+const runShardSafe = (t: ShardTask) => runShardSafeWith(KERNELS, t);
 import { shardRngWords } from '../../src/rng/streams.js';
 
 const rng = seedrandom.tychei('executor-test');

@@ -2,7 +2,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import seedrandom from 'seedrandom';
 import { monteCarloGate, minimumPaths, type MonteCarloDetails } from '../../src/gates/monte_carlo/gate.js';
 import { monteCarloOptionsSchema, type MonteCarloOptions } from '../../src/gates/monte_carlo/options.js';
-import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/engine/executor.js';
+import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/runtime.js';
 import { monteCarloShard } from '../../src/kernels/drawdown_paths.js';
 import { makeTrades, type Trades } from '../../src/io/types.js';
 import { clopperPearsonInterval } from '../../src/stats/intervals.js';

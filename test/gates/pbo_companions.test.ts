@@ -8,7 +8,7 @@ import { pboGate, sampledStandardError } from '../../src/gates/pbo/gate.js';
 import { pboOptionsSchema, type PboOptions } from '../../src/gates/pbo/options.js';
 import { halfMetrics } from '../../src/kernels/cscv_reference.js';
 import { binomial, lexUnrank } from '../../src/kernels/combinations.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { makeReturnsMatrix } from '../../src/io/types.js';
 import { gateLines } from '../../src/report/text.js';
 

@@ -19,7 +19,7 @@ import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_f
 import { walkForwardOptionsSchema } from '../../src/gates/walk_forward/options.js';
 import { pboGate } from '../../src/gates/pbo/gate.js';
 import { pboOptionsSchema } from '../../src/gates/pbo/options.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { GauntletError } from '../../src/errors.js';
 import { makeReturnsMatrix } from '../../src/io/types.js';
 import { nextUp, tieRichArb, tieRichMatrix, type TieRichSpec } from '../helpers/tie_rich.js';

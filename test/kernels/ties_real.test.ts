@@ -16,7 +16,7 @@ import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_f
 import { walkForwardOptionsSchema } from '../../src/gates/walk_forward/options.js';
 import { cscvReference } from '../../src/kernels/cscv_reference.js';
 import { walkForwardReference } from '../../src/kernels/walk_forward_reference.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { makeReturnsMatrix, type ReturnsMatrix } from '../../src/io/types.js';
 import { GauntletError } from '../../src/errors.js';
 

@@ -5,7 +5,7 @@ import { walkForwardWindows, windowEdges } from '../../src/gates/walk_forward/wi
 import { segmentMoments, prefixMoments, prefixMomentsLength, windowMoments } from '../../src/kernels/prefix_moments.js';
 import { walkForwardReference } from '../../src/kernels/walk_forward_reference.js';
 import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_forward/gate.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { walkForwardOptionsSchema } from '../../src/gates/walk_forward/options.js';
 
 /** T x N Gaussian-ish returns (sum of uniforms), each column with its own drift and scale. */
