@@ -16,7 +16,7 @@ import type { BenchOptions, BenchSection } from './types.js';
 import { makeTrades, type Trades } from '../src/io/types.js';
 import { SHARD_SIZES } from '../src/config/defaults.js';
 import { monteCarloShard, type MonteCarloShardTask, type MonteCarloMethod } from '../src/kernels/drawdown_paths.js';
-import { monteCarloShardReference } from '../src/kernels/drawdown_paths_reference.js';
+import { monteCarloShardReference } from '../test/twins/drawdown_paths_reference.js';
 import { politisWhiteBlockLength } from '../src/kernels/block_length.js';
 import { monteCarloGate } from '../src/gates/monte_carlo/gate.js';
 import { monteCarloOptionsSchema } from '../src/gates/monte_carlo/options.js';

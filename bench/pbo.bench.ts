@@ -14,7 +14,7 @@
 import type { BenchOptions, BenchSection } from './types.js';
 import { pboGate } from '../src/gates/pbo/gate.js';
 import { pboOptionsSchema } from '../src/gates/pbo/options.js';
-import { cscvReference } from '../src/kernels/cscv_reference.js';
+import { cscvReference } from '../test/twins/cscv_reference.js';
 import { binomial } from '../src/kernels/combinations.js';
 import { InProcessExecutor, createExecutor, type ShardExecutor } from '../src/runtime.js';
 import { benchMatrix, medianMs, minOf } from './util.js';

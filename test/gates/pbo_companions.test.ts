@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { pboGate, sampledStandardError } from '../../src/gates/pbo/gate.js';
 import { pboOptionsSchema, type PboOptions } from '../../src/gates/pbo/options.js';
-import { halfMetrics } from '../../src/kernels/cscv_reference.js';
+import { halfMetrics } from '../twins/cscv_reference.js';
 import { binomial, lexUnrank } from '../../src/kernels/combinations.js';
 import { InProcessExecutor } from '../../src/runtime.js';
 import { makeReturnsMatrix } from '../../src/io/types.js';

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { monteCarloShard, type MonteCarloShardTask, type MonteCarloMethod, type BreachRuleName } from '../../src/kernels/drawdown_paths.js';
-import { monteCarloShardReference, walkEquityPath, resamplePathIndices } from '../../src/kernels/drawdown_paths_reference.js';
+import { monteCarloShardReference, resamplePathIndices } from '../twins/drawdown_paths_reference.js';
+import { walkEquityPath } from '../../src/kernels/equity_path.js';
 import { makeTrades, type TradeUnit } from '../../src/io/types.js';
 import { tycheiNext } from '../../src/rng/tychei.js';
 import { shardRngState, shardRngWords, shardSeedString } from '../../src/rng/streams.js';

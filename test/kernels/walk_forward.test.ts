@@ -3,7 +3,7 @@ import seedrandom from 'seedrandom';
 import { makeReturnsMatrix, type ReturnsMatrix } from '../../src/io/types.js';
 import { walkForwardWindows, windowEdges } from '../../src/gates/walk_forward/windows.js';
 import { segmentMoments, prefixMoments, prefixMomentsLength, windowMoments } from '../../src/kernels/prefix_moments.js';
-import { walkForwardReference } from '../../src/kernels/walk_forward_reference.js';
+import { walkForwardReference } from '../twins/walk_forward_reference.js';
 import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_forward/gate.js';
 import { InProcessExecutor } from '../../src/runtime.js';
 import { walkForwardOptionsSchema } from '../../src/gates/walk_forward/options.js';

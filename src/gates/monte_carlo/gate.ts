@@ -19,7 +19,7 @@ import { SHARD_SIZES } from '../../config/defaults.js';
 import { GENERATOR } from '../../rng/tychei.js';
 import { shardRngWords } from '../../rng/streams.js';
 import type { MonteCarloShardResult, MonteCarloShardTask } from '../../kernels/drawdown_paths.js';
-import { walkEquityPath } from '../../kernels/drawdown_paths_reference.js';
+import { walkEquityPath } from '../../kernels/equity_path.js';
 import { politisWhiteBlockLength } from '../../kernels/block_length.js';
 import { quantilesUnsorted } from '../../stats/quantile.js';
 import { clopperPearsonInterval, clopperPearsonUpperBound } from '../../stats/intervals.js';

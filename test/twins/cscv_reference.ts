@@ -1,4 +1,6 @@
 /**
+ * Test and bench only: production code never imports a twin.
+ *
  * Plain reference kernel for CSCV (Bailey, Borwein, Lopez de Prado & Zhu, "The Probability
  * of Backtest Overfitting", J. Computational Finance 2017; docs/methodology.md, "PBO"): for
  * every combination it recomputes each column's metric on both halves straight from the
@@ -12,11 +14,11 @@
  * row-major for every column at once, in time order, so each column's value is a function
  * of its own values on the half only.
  */
-import { averageRanks } from '../stats/rank.js';
-import { lexUnrank } from './combinations.js';
-import { zeroDispersionError, type PboMetric, type TieRule } from './cscv.js';
+import { averageRanks } from '../../src/stats/rank.js';
+import { lexUnrank } from '../../src/kernels/combinations.js';
+import { zeroDispersionError, type PboMetric, type TieRule } from '../../src/kernels/cscv.js';
 
-export type { PboMetric, TieRule } from './cscv.js';
+export type { PboMetric, TieRule } from '../../src/kernels/cscv.js';
 
 /** Where the blocks are: rows [rowOffset, rowOffset + S x blockRows) of a T x N row-major matrix. */
 export interface CscvLayout {
