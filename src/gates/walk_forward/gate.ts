@@ -30,7 +30,7 @@
  *   left out, and `foldsInMedian` says how many remained; null when none did.
  * - profitableOosFolds: share of folds whose selected column's mean OOS return is > 0.
  */
-import { inputError, optionError } from '../../errors.js';
+import { inputError, internalError, optionError } from '../../errors.js';
 import { SHARD_SIZES } from '../../config/defaults.js';
 import type { ReturnsMatrix } from '../../io/types.js';
 import type { GateContext } from '../context.js';
@@ -38,7 +38,7 @@ import type { GateResult } from '../types.js';
 import type { ShardExecutor } from '../../engine/executor.js';
 import type { WalkForwardOptions } from './options.js';
 import { walkForwardWindows, windowEdges, type WalkForwardScheme } from './windows.js';
-import { prefixMoments, prefixMomentsLength, prefixSquareOffset } from '../../kernels/prefix_moments.js';
+import { prefixMoments, prefixMomentsLength, prefixSquareOffset, segmentMeanOffset } from '../../kernels/prefix_moments.js';
 import { tieWarning } from '../ties.js';
 import { checkPlan, walkForwardPlan } from '../../engine/budget.js';
 import {
@@ -153,7 +153,6 @@ export async function walkForwardGate(
   const segmentRows = Array.from({ length: segments }, (_, s) => edges[s + 1] - edges[s]);
 
   // Round 1: per-segment column moments, straight from the returns' shared buffer.
-  const stats = new SharedArrayBuffer(2 * segments * N * 8);
   const segmentTasks: WalkForwardSegmentTask[] = segmentRows.map((_, s) => ({
     kind: 'walkForward',
     phase: 'segment',
@@ -162,7 +161,6 @@ export async function walkForwardGate(
     N,
     rowStart: edges[s],
     rowEnd: edges[s + 1],
-    stats,
   }));
   const segmentResults = await executor.run<WalkForwardSegmentResult>(segmentTasks);
   for (const r of segmentResults) {
@@ -172,9 +170,15 @@ export async function walkForwardGate(
     }
   }
 
-  // Prefix moments at the edges (segment order), then round 2: one shard per fold.
+  // The segments' returned moments, placed in segment order, then the prefix moments at the
+  // edges; round 2: one shard per fold.
+  const stats = new Float64Array(2 * segments * N);
+  segmentResults.forEach((r, s) => {
+    if (r.segment !== s || r.moments.length !== 2 * N) throw internalError(`walk-forward segment ${s} came back out of order or short`);
+    stats.set(r.moments, segmentMeanOffset(s, N));
+  });
   const prefix = new SharedArrayBuffer(prefixMomentsLength(segments, N) * 8);
-  prefixMoments(new Float64Array(stats), segmentRows, N, new Float64Array(prefix));
+  prefixMoments(stats, segmentRows, N, new Float64Array(prefix));
   const edgeIndex = new Map(edges.map((e, i) => [e, i] as const));
   const unit = tieUnit(new Float64Array(prefix), segments, N, edges[segments] - edges[0], options.metric);
   const foldTasks: WalkForwardFoldTask[] = plan.windows.map((w, i) => ({
