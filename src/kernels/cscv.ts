@@ -121,15 +121,6 @@ export function tieUnit(moments: Float64Array, S: number, N: number, L: number, 
   return unit > 0 ? unit : Number.MIN_VALUE;
 }
 
-/**
- * Bin of a value on the dominance grid: floor((x - lo) x invWidth), clamped to [0, bins-1].
- * The kernel inlines this exact expression; the gate calls it for the selected values.
- */
-export function gridBinIndex(x: number, lo: number, invWidth: number, bins: number): number {
-  const u = (x - lo) * invWidth;
-  return u < 0 ? 0 : u >= bins ? bins - 1 : Math.floor(u);
-}
-
 export interface PboShardTask {
   kind: 'pbo';
   shardIndex: number;
@@ -479,7 +470,8 @@ export function oosValueRange(task: PboShardTask, positions: readonly number[]):
  * Both OOS rank counts and the pooled grid counts of one complementary pair, in one pass:
  * out[0], out[1] = counts in Rbar below loA and at or below hiA (combination A's tie band),
  * out[2], out[3] = the same in R for B; out[4], out[5] carry the pooled min/max of values
- * beyond the grid in and out. A separate small function (not a loop inside pboShard) so V8
+ * beyond the grid in and out. The binning inlines `gridBinIndex` (src/stats/grid_bin_index.ts)
+ * exactly, so the gate bins the selected values the same way. A separate small function (not a loop inside pboShard) so V8
  * optimises it after a few calls instead of waiting for on-stack replacement of the big walk;
  * cold, the same loop ran boxed for most of a short run. O(N).
  */

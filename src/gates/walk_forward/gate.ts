@@ -40,6 +40,8 @@ import type { WalkForwardOptions } from './options.js';
 import { walkForwardWindows, windowEdges, type WalkForwardScheme } from './windows.js';
 import { prefixMoments, prefixMomentsLength, prefixSquareOffset, segmentMeanOffset } from '../../kernels/prefix_moments.js';
 import { tieWarning } from '../ties.js';
+import { combineMoments, type Moments } from '../../stats/combine_moments.js';
+import { median } from '../../stats/median.js';
 import { checkPlan, walkForwardPlan } from '../../engine/budget.js';
 import {
   type WalkForwardFoldResult,
@@ -114,13 +116,6 @@ function tieUnit(prefix: Float64Array, segments: number, N: number, rows: number
     if (u > unit) unit = u;
   }
   return unit > 0 ? unit : Number.MIN_VALUE;
-}
-
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 export async function walkForwardGate(
@@ -209,14 +204,10 @@ export async function walkForwardGate(
   let isSum = 0;
   let isCount = 0;
   let oosSum = 0;
-  // The stitched OOS series' moments, combined fold by fold (Chan, Golub and LeVeque 1979).
-  let stN = 0;
-  let stMean = 0;
-  let stM2 = 0;
+  // The stitched OOS series' moments, combined fold by fold in fold order (combineMoments).
+  let stitched: Moments = { n: 0, mean: 0, m2: 0 };
   // The pooled IS series' moments, combined the same way (for isTStat).
-  let poolN = 0;
-  let poolMean = 0;
-  let poolM2 = 0;
+  let pooled: Moments = { n: 0, mean: 0, m2: 0 };
   let stMin = Infinity;
   let stMax = -Infinity;
   let poolConstant = true;
@@ -233,18 +224,10 @@ export async function walkForwardGate(
     isSum += f.isRows * f.isMean;
     isCount += f.isRows;
     oosSum += f.oosRows * f.oosMean;
-    const n = stN + f.oosRows;
-    const delta = f.oosMean - stMean;
-    stM2 += f.oosM2 + (delta * delta * stN * f.oosRows) / n;
-    stMean += (delta * f.oosRows) / n;
-    stN = n;
+    stitched = combineMoments(stitched, { n: f.oosRows, mean: f.oosMean, m2: f.oosM2 });
     if (f.oosMin < stMin) stMin = f.oosMin;
     if (f.oosMax > stMax) stMax = f.oosMax;
-    const pn = poolN + f.isRows;
-    const pd = f.isMean - poolMean;
-    poolM2 += f.isM2 + (pd * pd * poolN * f.isRows) / pn;
-    poolMean += (pd * f.isRows) / pn;
-    poolN = pn;
+    pooled = combineMoments(pooled, { n: f.isRows, mean: f.isMean, m2: f.isM2 });
     // Constant pooled IS series: every fold's IS selection constant, all at one value.
     if (!f.isConstant || (!Number.isNaN(poolValue) && poolValue !== f.isMean)) poolConstant = false;
     poolValue = f.isMean;
@@ -271,9 +254,9 @@ export async function walkForwardGate(
     });
   });
   const aggregateIs = (isSum / isCount) * ppy;
-  const isTStat = poolConstant ? null : poolMean / Math.sqrt(poolM2 / (poolN - 1) / poolN);
+  const isTStat = poolConstant ? null : pooled.mean / Math.sqrt(pooled.m2 / (pooled.n - 1) / pooled.n);
   if (tiedSelections > 0) warnings.push(tieWarning(tiedSelections, plan.folds, 'folds', options.ties));
-  const aggregateOos = (oosSum / stN) * ppy;
+  const aggregateOos = (oosSum / stitched.n) * ppy;
   const details: WalkForwardDetails = {
     metric: options.metric,
     periodsPerYear: ppy,
@@ -284,7 +267,7 @@ export async function walkForwardGate(
     medianFoldRatio: median(ratios),
     foldsInMedian: ratios.length,
     profitableOosFolds: profitable / plan.folds,
-    stitchedOosSharpe: annualisedSharpe(stMean, stM2, stN, ppy, stMin === stMax),
+    stitchedOosSharpe: annualisedSharpe(stitched.mean, stitched.m2, stitched.n, ppy, stMin === stMax),
     isTStat,
     ties: options.ties,
     tiedSelections,
