@@ -18,6 +18,14 @@
 export { binomial } from '../stats/binomial_coefficient.js';
 import { binomial } from '../stats/binomial_coefficient.js';
 
+/**
+ * The mask of all S blocks 0..S-1, as an unsigned number (1 <= S <= 32). 1 << S wraps at
+ * S = 32 and is negative at S = 31, hence the unsigned shift and the S = 32 case. O(1).
+ */
+export function fullMask(S: number): number {
+  return S === 32 ? 0xffffffff : ((1 << S) >>> 0) - 1;
+}
+
 /** Block indices of a mask, ascending. O(n). */
 export function maskToBlocks(mask: number, n: number): number[] {
   const out: number[] = [];

@@ -42,7 +42,7 @@
  */
 import { inputError } from '../errors.js';
 import { float64View } from './views.js';
-import { lexRank, maskToBlocks, popcount, revolvingDoorUnrank } from './combinations.js';
+import { fullMask, lexRank, maskToBlocks, popcount, revolvingDoorUnrank } from './combinations.js';
 import { PRECISION_GUARD, TIE_TOLERANCE, exactBlockMetric, orderInvariantMean, type BlockRows } from './exact_metric.js';
 
 export { PRECISION_GUARD } from './exact_metric.js';
@@ -331,7 +331,7 @@ function lambdaOf(rank: number, N: number): number {
 export function pboShard(task: PboShardTask): PboShardResult {
   const { N, S, metric, ties, tieUnit: unit, gridLo: lo, gridInvWidth: invW, gridBins: B } = task;
   const k = S / 2;
-  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const full = fullMask(S);
   const walk = startWalk(task);
   const R = new Float64Array(N);
   const Rbar = new Float64Array(N);
@@ -446,7 +446,7 @@ function record(
  */
 export function oosValueRange(task: PboShardTask, positions: readonly number[]): [number, number] {
   const { N, S } = task;
-  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const full = fullMask(S);
   const walk = startWalk(task);
   const R = new Float64Array(N), Rbar = new Float64Array(N);
   const best = new Int32Array(2), top = new Float64Array(4);

@@ -8,7 +8,7 @@ import seedrandom from 'seedrandom';
 import { pboGate } from '../../src/gates/pbo/gate.js';
 import { pboOptionsSchema, type PboOptions } from '../../src/gates/pbo/options.js';
 import { halfMetrics } from '../twins/cscv_reference.js';
-import { binomial, lexUnrank } from '../../src/kernels/combinations.js';
+import { binomial, fullMask, lexUnrank } from '../../src/kernels/combinations.js';
 import { InProcessExecutor } from '../../src/runtime.js';
 import { makeReturnsMatrix } from '../../src/io/types.js';
 import { gateLines } from '../../src/report/text.js';
@@ -23,7 +23,7 @@ const inProcess = { executor: new InProcessExecutor(), seed: 42 };
  * F_all - F_opt from the left is >= 0 at every breakpoint (step functions, so exact).
  */
 function exactDominance(data: Float64Array, T: number, N: number, S: number, metric: 'sharpe' | 'mean' | 'sortino'): { fsd: boolean; ssd: boolean } {
-  const k = S / 2, C = binomial(S, k), full = (1 << S) - 1;
+  const k = S / 2, C = binomial(S, k), full = fullMask(S);
   const layout = { data, N, rowOffset: 0, S, blockRows: T / S, metric };
   const R = new Float64Array(N), Rbar = new Float64Array(N);
   const pool: number[] = [], opt: number[] = [];

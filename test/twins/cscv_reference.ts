@@ -15,8 +15,8 @@
  * of its own values on the half only.
  */
 import { averageRanks } from '../../src/stats/rank.js';
-import { lexUnrank } from '../../src/kernels/combinations.js';
-import { zeroDispersionError, type PboMetric, type TieRule } from '../../src/kernels/cscv.js';
+import { fullMask, lexUnrank } from '../../src/kernels/combinations.js';
+import { zeroDispersionError, type PboMetric, type PboShardResult, type TieRule } from '../../src/kernels/cscv.js';
 
 export type { PboMetric, TieRule } from '../../src/kernels/cscv.js';
 
@@ -30,16 +30,8 @@ export interface CscvLayout {
   metric: PboMetric;
 }
 
-export interface CscvCombinationResults {
-  /** Lexicographic rank of each evaluated combination. */
-  rank: Float64Array;
-  nStar: Int32Array;
-  oosRank: Float64Array;
-  logit: Float64Array;
-  tieCount: Int32Array;
-  isMetric: Float64Array;
-  oosMetric: Float64Array;
-}
+/** The fast kernel's per-combination arrays (rank = each combination's lexicographic rank), for a one-to-one comparison. */
+export type CscvCombinationResults = Pick<PboShardResult, 'rank' | 'nStar' | 'oosRank' | 'logit' | 'tieCount' | 'isMetric' | 'oosMetric'>;
 
 /** Mean of values, summed in ascending order (independent of the order they come in). */
 function sortedMean(values: number[]): number {
@@ -59,7 +51,7 @@ function sortedMean(values: number[]): number {
 export function cscvReference(l: CscvLayout, ranks: readonly number[], ties: TieRule = 'first'): CscvCombinationResults {
   const { N, S } = l;
   const k = S / 2;
-  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const full = fullMask(S);
   const C = ranks.length;
   const out: CscvCombinationResults = {
     rank: Float64Array.from(ranks),

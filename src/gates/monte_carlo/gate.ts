@@ -15,7 +15,7 @@
  */
 import { inputError, internalError, optionError } from '../../errors.js';
 import type { Trades } from '../../io/types.js';
-import { SHARD_SIZES } from '../../config/defaults.js';
+import { SHARD_SIZES, STRICT_CONFIDENCE } from '../../config/defaults.js';
 import { GENERATOR } from '../../rng/tychei.js';
 import { shardRngWords } from '../../rng/streams.js';
 import type { MonteCarloShardResult, MonteCarloShardTask } from '../../kernels/drawdown_paths.js';
@@ -28,8 +28,6 @@ import type { GateContext } from '../context.js';
 import type { MonteCarloOptions } from './options.js';
 import { checkPlan, monteCarloPlan } from '../../engine/budget.js';
 
-/** Strict mode gates on this one-sided confidence level (SPEC 1.4). */
-const STRICT_CONFIDENCE = 0.95;
 /** Trades beyond this would make u32 x n inexact in float64 (the kernels' index arithmetic). */
 export const MAX_TRADES = 2 ** 21 - 1;
 

@@ -26,7 +26,7 @@ import type { GateContext } from '../context.js';
 import { compare, type GateResult } from '../types.js';
 import type { PboOptions } from './options.js';
 import { tieWarning } from '../ties.js';
-import { binomial, lexRank, maskToBlocks } from '../../kernels/combinations.js';
+import { binomial, fullMask, lexRank, maskToBlocks } from '../../kernels/combinations.js';
 import { computeBlockMoments, oosValueRange, tieUnit, type PboShardResult, type PboShardTask } from '../../kernels/cscv.js';
 import { floydSample } from '../../stats/floyd_sample.js';
 import { linearRegression } from '../../stats/linear_regression.js';
@@ -78,7 +78,7 @@ function validate(returns: ReturnsMatrix, options: PboOptions): Layout {
 function checkValues(returns: ReturnsMatrix, S: number, lay: Layout, metric: PboOptions['metric']): void {
   const { N, data } = returns;
   const k = S / 2;
-  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const full = fullMask(S);
   // Per block and column: min, max and whether a negative return occurs, in one row-major pass.
   const lo = new Float64Array(S * N).fill(Infinity), hi = new Float64Array(S * N).fill(-Infinity);
   const neg = new Uint8Array(S * N);
