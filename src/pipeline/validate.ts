@@ -4,8 +4,7 @@
  * run-to-run noise enters the report, so the same inputs + policy + seed give the same bytes
  * whatever the number of workers.
  */
-import { GENERATOR } from '../rng/tychei.js';
-import { SEED_SCHEME } from '../rng/streams.js';
+import { GENERATOR, SEED_SCHEME } from '../rng/streams.js';
 import type { ShardExecutor } from '../engine/executor.js';
 import { SHARD_SIZES } from '../config/defaults.js';
 import { loadCandidate, type Candidate } from '../io/candidate.js';

@@ -6,6 +6,9 @@
  */
 import { tycheiState } from './tychei.js';
 
+/** The generator's name, beside the seed scheme: together they say how a run's streams were made. */
+export { GENERATOR } from './tychei.js';
+
 /** Bumped when the mapping seed -> shard streams changes, so old reports are not replayed wrongly. */
 export const SEED_SCHEME = 'gauntlet/v1';
 
