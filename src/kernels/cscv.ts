@@ -6,7 +6,7 @@
  * IS metric and the IS/OOS metric of the selection, plus integer counts of all OOS metric
  * values on the gate's fixed grid (for the stochastic-dominance check).
  *
- * How it is fast (the reference twin, cscv_reference.ts, recomputes each half from rows):
+ * How it is fast (the reference twin, test/twins/cscv_reference.ts, recomputes each half from rows):
  *   1. Block moments once: `computeBlockMoments` makes one O(T x N) pass giving, per column
  *      n and block b, sums of d = x - mu_n and d^2 (mu_n = the column mean over the used
  *      rows; subtracting it first keeps the sums small, so updating them incrementally

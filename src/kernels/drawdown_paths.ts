@@ -5,7 +5,7 @@
  * whether it breached, its maximum drawdown (fraction of the running peak) and its final
  * equity.
  *
- * This is the fast kernel. `drawdown_paths_reference.ts` is its plain twin (seedrandom
+ * This is the fast kernel. test/twins/drawdown_paths_reference.ts is its plain twin (seedrandom
  * closure per draw, one obvious loop) and the parity test requires identical breach counts
  * and per-path values to 1e-12 relative. To reach the brief's throughput (>= 200 M
  * path-steps/s per thread for iid) the loops here:
