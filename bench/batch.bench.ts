@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PoolExecutor } from '../src/engine/executor.js';
+import { PoolExecutor } from '../src/runtime.js';
 import { loadPolicy } from '../src/io/policy.js';
 import { runBatch } from '../src/pipeline/batch.js';
 import { writeBundle } from '../test/helpers/bundle.js';

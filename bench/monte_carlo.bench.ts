@@ -16,12 +16,13 @@ import type { BenchOptions, BenchSection } from './types.js';
 import { makeTrades, type Trades } from '../src/io/types.js';
 import { SHARD_SIZES } from '../src/config/defaults.js';
 import { monteCarloShard, type MonteCarloShardTask, type MonteCarloMethod } from '../src/kernels/drawdown_paths.js';
-import { monteCarloShardReference } from '../src/kernels/drawdown_paths_reference.js';
+import { monteCarloShardReference } from '../test/twins/drawdown_paths_reference.js';
 import { politisWhiteBlockLength } from '../src/kernels/block_length.js';
 import { monteCarloGate } from '../src/gates/monte_carlo/gate.js';
 import { monteCarloOptionsSchema } from '../src/gates/monte_carlo/options.js';
-import { createExecutor, type ShardExecutor } from '../src/engine/executor.js';
+import { createExecutor, type ShardExecutor } from '../src/runtime.js';
 import { interleavedMs, minOf } from './util.js';
+import { shardRngWords } from '../src/rng/streams.js';
 
 /** Trades with a realistic small edge (mean / sd ~ 0.1) and some fat-tailed losers. */
 function benchTrades(n: number, seed: string): Trades {
@@ -63,7 +64,7 @@ function shardTasks(trades: Trades, method: MonteCarloMethod, paths: number, blo
   const tasks: MonteCarloShardTask[] = [];
   for (let k = 0; k * S < paths; k++) {
     tasks.push({
-      kind: 'monteCarlo', shardIndex: k, runSeed: 42, trades: trades.buffer, n: trades.n, unit: 'return', method,
+      kind: 'monteCarlo', shardIndex: k, rng: shardRngWords(42, 'monteCarlo', k), trades: trades.buffer, n: trades.n, unit: 'return', method,
       paths: Math.min(paths, (k + 1) * S) - k * S, horizon: trades.n, blockLength, startEquity: 1, rule: 'drawdown', limit: 0.2,
     });
   }

@@ -14,9 +14,9 @@
 import type { BenchOptions, BenchSection } from './types.js';
 import { pboGate } from '../src/gates/pbo/gate.js';
 import { pboOptionsSchema } from '../src/gates/pbo/options.js';
-import { cscvReference } from '../src/kernels/cscv_reference.js';
+import { cscvReference } from '../test/twins/cscv_reference.js';
 import { binomial } from '../src/kernels/combinations.js';
-import { InProcessExecutor, createExecutor, type ShardExecutor } from '../src/engine/executor.js';
+import { InProcessExecutor, createExecutor, type ShardExecutor } from '../src/runtime.js';
 import { benchMatrix, medianMs, minOf } from './util.js';
 
 const medianMsW = (name: string, fn: () => unknown, time: number, iterations: number) => medianMs(name, fn, time, iterations, iterations > 3 ? 2 : 1);

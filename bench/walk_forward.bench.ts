@@ -7,8 +7,8 @@
 import type { BenchOptions, BenchSection } from './types.js';
 import { walkForwardGate, type WalkForwardDetails } from '../src/gates/walk_forward/gate.js';
 import { walkForwardOptionsSchema } from '../src/gates/walk_forward/options.js';
-import { walkForwardReference } from '../src/kernels/walk_forward_reference.js';
-import { InProcessExecutor, createExecutor, type ShardExecutor } from '../src/engine/executor.js';
+import { walkForwardReference } from '../test/twins/walk_forward_reference.js';
+import { InProcessExecutor, createExecutor, type ShardExecutor } from '../src/runtime.js';
 import { benchMatrix, interleavedMs, medianMs, minOf } from './util.js';
 
 const medianMsW = (name: string, fn: () => unknown, time: number, iterations: number) => medianMs(name, fn, time, iterations, iterations > 5 ? 5 : 1);

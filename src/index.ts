@@ -8,7 +8,7 @@ export { validateBundle, validateCandidate, gateInput, type ValidateOptions } fr
 export { loadCandidate, candidateSchema, type Candidate, type CandidateManifest, type InputRecord, type LoadOptions } from './io/candidate.js';
 export { candidateFromData, type InMemoryCandidate } from './io/in_memory.js';
 export { loadPolicy, resolvePolicy, policySchema, policySchemaFor, type LoadedPolicy, type Policy } from './io/policy.js';
-export { createExecutor, InProcessExecutor, defaultWorkers, type ShardExecutor, type PoolOptions } from './engine/executor.js';
+export { createExecutor, InProcessExecutor, PoolExecutor, defaultWorkers, KERNELS, type ShardExecutor, type RuntimePoolOptions } from './runtime.js';
 export { DEFAULT_GATES } from './gates/index.js';
 export { gateRegistry, runGate, disabledResult, type GateDefinition, type AnyGateDefinition, type GateRegistry, type GateInput, type GateRunContext, type BaseGateOptions } from './gates/registry.js';
 export type { GateResult, Comparison } from './gates/types.js';

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { usageError } from '../errors.js';
 import { SMALL_JOB_WORK } from '../config/defaults.js';
 import { OPTION_LIMITS, parseByteSize } from '../config/limits.js';
-import { createExecutor, defaultWorkers, type ShardExecutor } from '../engine/executor.js';
+import { createExecutor, defaultWorkers, type ShardExecutor } from '../runtime.js';
 import { assertOutputOutsideInputs, errnoText, resolveOutput, writeOutput } from '../io/atomic.js';
 import { escapeJsonText } from '../escape.js';
 

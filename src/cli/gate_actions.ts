@@ -3,7 +3,7 @@
  * Each loads only its own gate.
  */
 import type { z } from 'zod';
-import { DEFAULTS } from '../config/defaults.js';
+import { DEFAULTS, DEFAULT_PERIODS_PER_YEAR } from '../config/defaults.js';
 import { ExitCode, usageError } from '../errors.js';
 import { loadPolicy } from '../io/policy.js';
 import { readReturnsCsv } from '../io/returns_csv.js';
@@ -150,7 +150,7 @@ export async function runWalkforward(file: string, f: Record<string, string | bo
     ties: parseChoice('--ties', s('ties'), TIE_RULES),
     threshold: parseNumberOption('--threshold', s('threshold')),
   });
-  const ppy = parseNumberOption('--periods-per-year', s('periodsPerYear')) ?? 252;
+  const ppy = parseNumberOption('--periods-per-year', s('periodsPerYear')) ?? DEFAULT_PERIODS_PER_YEAR;
   // The same range as candidate.json's periodsPerYear: annualising by more overflows float64
   // long before it means anything (1e308 periods a year).
   if (!(ppy > 0 && ppy <= OPTION_LIMITS.periodsPerYear)) throw usageError(`option --periods-per-year: ${ppy} must be > 0 and at most ${OPTION_LIMITS.periodsPerYear}`);

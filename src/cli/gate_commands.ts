@@ -6,7 +6,7 @@
  * as it appears under `gates.<name>` in the validate report.
  */
 import type { Command } from 'commander';
-import { DEFAULTS } from '../config/defaults.js';
+import { DEFAULTS, DEFAULT_PERIODS_PER_YEAR } from '../config/defaults.js';
 
 /** Help text for --max-memory (kept here so registering commands loads no implementation). */
 const MAX_MEMORY_HELP = "memory budget, e.g. 2G, 512M or bytes (default: half the machine's memory); larger plans are refused up front";
@@ -78,7 +78,7 @@ export function registerGateCommands(program: Command): void {
     .option('--metric <m>', `in-sample selection metric: sharpe | mean (default ${DEFAULTS.walkForward.metric})`)
     .option('--ties <rule>', `several configurations tied exactly for the best IS metric: first (lowest column) | average (default ${DEFAULTS.walkForward.ties})`)
     .option('--strict', 'fail the gate (IS_NOT_SIGNIFICANT) when the pooled IS return has a t-statistic below 1')
-    .option('--periods-per-year <n>', 'annualisation factor (default 252)')
+    .option('--periods-per-year <n>', `annualisation factor (default ${DEFAULT_PERIODS_PER_YEAR})`)
     .option('--threshold <x>', `pass when WFER is above this (default ${DEFAULTS.walkForward.threshold})`)
     .option('--workers <n>', 'worker threads (default: available cores; 0 = in-process)')
     .option('--policy <file>', 'take the gate options from a policy file (flags override it)')

@@ -63,3 +63,18 @@ export const SHARD_SIZES = {
  * run is in-process; the output is identical.
  */
 export const SMALL_JOB_WORK = 50_000_000;
+
+/**
+ * Periods per year when none is given: trading days (the `walkforward` command's
+ * --periods-per-year default; candidate.json always states its own).
+ */
+export const DEFAULT_PERIODS_PER_YEAR = 252;
+
+/**
+ * Fixed conventions, each defined once (not options):
+ * strict mode gates on one-sided bounds at this confidence (the win rate's Wilson lower bound,
+ * the breach probability's Clopper-Pearson upper bound; docs/methodology.md);
+ */
+export const STRICT_CONFIDENCE = 0.95;
+/** fewer trades than this are allowed but warned about (the loader and the win-rate gate). */
+export const FEW_TRADES_WARNING_BELOW = 100;

@@ -13,7 +13,7 @@
  */
 import { resourceError } from '../errors.js';
 import { defaultMaxMemory, formatBytes, MAX_GATE_WORK } from '../config/limits.js';
-import { binomial } from '../kernels/combinations.js';
+import { binomial } from '../stats/binomial_coefficient.js';
 
 export interface ResourcePlan {
   /** Which gate, for messages. */
@@ -75,11 +75,12 @@ export function monteCarloPlan(paths: number, horizon: number, n: number, thread
 }
 
 /**
- * Walk-forward (src/gates/walk_forward/gate.ts, src/kernels/prefix_moments.ts): segment
- * moments (2 x segments x N) and prefix sums (N + 2 (segments + 1) N), 8 bytes each.
+ * Walk-forward (src/gates/walk_forward/gate.ts, src/kernels/prefix_moments.ts): the segment
+ * shards' returned moments (2 x segments x N), the same placed in segment order, and prefix
+ * sums (N + 2 (segments + 1) N), 8 bytes each.
  */
 export function walkForwardPlan(T: number, N: number, segments: number, folds: number): ResourcePlan {
-  const bytes = (4 * segments + 3) * N * 8 + folds * 1024;
+  const bytes = (6 * segments + 3) * N * 8 + folds * 1024;
   return { gate: 'walkForward', bytes, work: T * N + folds * N, what: `${segments} row segments x N = ${N} columns` };
 }
 

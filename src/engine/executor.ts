@@ -1,20 +1,23 @@
 /**
  * Runs a gate's shards, in-process or on a Piscina pool, and returns their results in
- * shard order whatever order they complete in (SPEC 3: merge in shard-index order).
+ * shard order whatever order they complete in (docs/methodology.md, "Determinism and
+ * sharding": merge in shard-index order).
  *
  * Gates build the shard tasks (fixed sizes, never derived from the worker count) and merge
- * the results; the executor only moves them. The same `runShard` runs in both paths.
+ * the results; the executor only moves them. It imports no kernel: the kernel table it runs
+ * tasks with (and the worker file, whose own table must match) are handed in. src/runtime.ts
+ * builds executors with Gauntlet's kernels and worker.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import type { Piscina as PiscinaPool } from 'piscina';
 import { ExitCode, internalError, toGauntletError, workerCrash, GauntletError } from '../errors.js';
-import { runShardSafe, shardWork, type ShardTask, type ShardReply } from './dispatch.js';
+import { runShardSafe, shardWork, type KernelTable, type ShardTask, type ShardReply } from './dispatch.js';
 import { packageRoot } from './package_root.js';
 
 export { packageRoot };
+export type { Kernel, KernelTable, ShardTask, ShardReply } from './dispatch.js';
 
 export interface ShardExecutor {
   /** 0 = in-process (no pool); otherwise the number of pool threads. */
@@ -39,33 +42,26 @@ function interrupted(): GauntletError {
  * run on the main thread would otherwise block the event loop, and SIGINT/SIGTERM handlers
  * would only run after the whole candidate. Results are the same either way.
  */
-async function runInProcess<R>(tasks: readonly ShardTask[], signal: AbortSignal | undefined): Promise<R[]> {
-  if (!signal) return tasks.map((t) => unwrap<R>(runShardSafe(t)));
+async function runInProcess<R>(kernels: KernelTable, tasks: readonly ShardTask[], signal: AbortSignal | undefined): Promise<R[]> {
+  if (!signal) return tasks.map((t) => unwrap<R>(runShardSafe(kernels, t)));
   const out: R[] = [];
   for (const t of tasks) {
     if (signal.aborted) throw interrupted();
-    out.push(unwrap<R>(runShardSafe(t)));
+    out.push(unwrap<R>(runShardSafe(kernels, t)));
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (signal.aborted) throw interrupted();
   return out;
 }
 
-/** Runs every shard on the calling thread, one after the other. */
+/** Runs every shard on the calling thread, one after the other, with the given kernels. */
 export class InProcessExecutor implements ShardExecutor {
   readonly workers = 0;
-  constructor(private readonly opts: { signal?: AbortSignal } = {}) {}
+  constructor(readonly kernels: KernelTable, private readonly opts: { signal?: AbortSignal } = {}) {}
   async run<R>(tasks: readonly ShardTask[]): Promise<R[]> {
-    return runInProcess<R>(tasks, this.opts.signal);
+    return runInProcess<R>(this.kernels, tasks, this.opts.signal);
   }
   async close(): Promise<void> {}
-}
-
-/** The compiled worker entry. Tests and the CLI both use the compiled file (`npm run build`). */
-export function workerFile(): string {
-  const file = join(packageRoot(), 'dist', 'workers', 'shard_worker.js');
-  if (!existsSync(file)) throw internalError(`worker file ${file} is missing: run 'npm run build'`);
-  return file;
 }
 
 export function defaultWorkers(): number {
@@ -73,6 +69,19 @@ export function defaultWorkers(): number {
 }
 
 export interface PoolOptions {
+  /**
+   * The worker entry file (compiled JavaScript). Its default export takes a shard task and
+   * returns a ShardReply, running the same kernels as `kernels` (see workers/shard_worker.ts);
+   * other named exports serve `runNamed`.
+   */
+  filename: string;
+  /** The kernels: for the work estimates, and for the runs that stay in-process (minPoolWork). */
+  kernels: KernelTable;
+  /**
+   * Configuration for a custom worker file, handed to every thread as its
+   * `worker_threads.workerData` (Piscina's `workerData` option). Gauntlet's worker ignores it.
+   */
+  workerData?: unknown;
   /**
    * Start the threads only for a run whose total shard work (`shardWork`) reaches this; a
    * smaller run before the pool exists goes in-process, since starting and warming threads
@@ -91,8 +100,14 @@ export class PoolExecutor implements ShardExecutor {
   private pool: PiscinaPool | null = null;
   private readonly minPoolWork: number;
   private readonly signal: AbortSignal | undefined;
-  constructor(workers: number, opts: PoolOptions = {}) {
+  private readonly filename: string;
+  private readonly workerData: unknown;
+  readonly kernels: KernelTable;
+  constructor(workers: number, opts: PoolOptions) {
     this.workers = workers;
+    this.filename = opts.filename;
+    this.workerData = opts.workerData;
+    this.kernels = opts.kernels;
     this.minPoolWork = opts.minPoolWork ?? 0;
     this.signal = opts.signal;
     if (this.minPoolWork <= 0) this.start();
@@ -105,8 +120,10 @@ export class PoolExecutor implements ShardExecutor {
     if (this.pool) return this.pool;
     // Loaded on first use: an in-process run (--workers 0) never pays for importing it.
     const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
+    if (!existsSync(this.filename)) throw internalError(`worker file ${this.filename} is missing: run 'npm run build'`);
     this.pool = new Piscina({
-      filename: workerFile(),
+      filename: this.filename,
+      workerData: this.workerData,
       minThreads: this.workers,
       maxThreads: this.workers,
       // Keep threads alive across gates and batch candidates: their typed-array views are cached.
@@ -119,8 +136,8 @@ export class PoolExecutor implements ShardExecutor {
   async run<R>(tasks: readonly ShardTask[]): Promise<R[]> {
     if (this.pool === null) {
       let work = 0;
-      for (const t of tasks) work += shardWork(t);
-      if (work < this.minPoolWork) return runInProcess<R>(tasks, this.signal);
+      for (const t of tasks) work += shardWork(this.kernels, t);
+      if (work < this.minPoolWork) return runInProcess<R>(this.kernels, tasks, this.signal);
     }
     const pool = this.start();
     const replies = await Promise.all(
@@ -152,6 +169,6 @@ export class PoolExecutor implements ShardExecutor {
 }
 
 /** `workers` 0 = in-process; N >= 1 = a pool of N threads. */
-export function createExecutor(workers: number, opts: PoolOptions = {}): ShardExecutor {
-  return workers === 0 ? new InProcessExecutor({ signal: opts.signal }) : new PoolExecutor(workers, opts);
+export function createExecutor(workers: number, opts: PoolOptions): ShardExecutor {
+  return workers === 0 ? new InProcessExecutor(opts.kernels, { signal: opts.signal }) : new PoolExecutor(workers, opts);
 }

@@ -7,6 +7,7 @@
  */
 import { inputError } from '../errors.js';
 import { defaultMaxMemory, FILE_LIMITS, OPTION_LIMITS } from '../config/limits.js';
+import { FEW_TRADES_WARNING_BELOW } from '../config/defaults.js';
 import { bufferSource, checkHeaderNames, CsvReader, parseIsoCell, parseIsoDateFast, parseNumberCell, type ByteSource } from './csv.js';
 import { parseDecimalFast, parsedEnd } from './fast_number.js';
 import { checkInputMemory, Float64Blocks } from './growable.js';
@@ -30,8 +31,6 @@ export interface TradesCsvOptions {
   hash?: boolean;
 }
 
-/** Fewer trades than this is allowed but warned about (SPEC 1.3). */
-export const FEW_TRADES = 100;
 
 /**
  * A `return` trade beyond +1,000 (+100,000% on one trade) is not a fraction of equity (a unit
@@ -114,6 +113,6 @@ function parseTradesFrom(file: string, source: ByteSource, unit: TradeUnit, opts
   }
   if (n === 0) throw inputError('E_TOO_FEW_ROWS', { file }, 'has no trades (at least 1 is required)');
   const { buffer, data } = values.toShared();
-  const warnings = n < FEW_TRADES ? [`${file}: only ${n} trades (fewer than ${FEW_TRADES}): gate statistics are imprecise`] : [];
+  const warnings = n < FEW_TRADES_WARNING_BELOW ? [`${file}: only ${n} trades (fewer than ${FEW_TRADES_WARNING_BELOW}): gate statistics are imprecise`] : [];
   return { trades: { file, unit, n, buffer, values: data }, warnings };
 }

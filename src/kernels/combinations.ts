@@ -15,30 +15,15 @@
  * Every function here is O(n) per call (n = number of blocks) with a cached Pascal table.
  */
 
-const MAX_N = 64;
-let pascal: Float64Array | null = null;
-
-function pascalTable(): Float64Array {
-  if (pascal === null) {
-    pascal = new Float64Array((MAX_N + 1) * (MAX_N + 1));
-    for (let n = 0; n <= MAX_N; n++) {
-      pascal[n * (MAX_N + 1)] = 1;
-      for (let k = 1; k <= n; k++) {
-        pascal[n * (MAX_N + 1) + k] = pascal[(n - 1) * (MAX_N + 1) + k - 1] + (k <= n - 1 ? pascal[(n - 1) * (MAX_N + 1) + k] : 0);
-      }
-    }
-  }
-  return pascal;
-}
+export { binomial } from '../stats/binomial_coefficient.js';
+import { binomial } from '../stats/binomial_coefficient.js';
 
 /**
- * Binomial coefficient C(n, k) from Pascal's triangle, exact in float64 for n <= 52
- * (C(52, 26) < 2^53); 0 when k < 0 or k > n. O(1) after the table is built.
+ * The mask of all S blocks 0..S-1, as an unsigned number (1 <= S <= 32). 1 << S wraps at
+ * S = 32 and is negative at S = 31, hence the unsigned shift and the S = 32 case. O(1).
  */
-export function binomial(n: number, k: number): number {
-  if (k < 0 || k > n || n < 0) return 0;
-  if (n > MAX_N) throw new RangeError(`binomial: n = ${n} exceeds ${MAX_N}`);
-  return pascalTable()[n * (MAX_N + 1) + k];
+export function fullMask(S: number): number {
+  return S === 32 ? 0xffffffff : ((1 << S) >>> 0) - 1;
 }
 
 /** Block indices of a mask, ascending. O(n). */

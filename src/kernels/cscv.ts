@@ -6,7 +6,7 @@
  * IS metric and the IS/OOS metric of the selection, plus integer counts of all OOS metric
  * values on the gate's fixed grid (for the stochastic-dominance check).
  *
- * How it is fast (the reference twin, cscv_reference.ts, recomputes each half from rows):
+ * How it is fast (the reference twin, test/twins/cscv_reference.ts, recomputes each half from rows):
  *   1. Block moments once: `computeBlockMoments` makes one O(T x N) pass giving, per column
  *      n and block b, sums of d = x - mu_n and d^2 (mu_n = the column mean over the used
  *      rows; subtracting it first keeps the sums small, so updating them incrementally
@@ -42,7 +42,7 @@
  */
 import { inputError } from '../errors.js';
 import { float64View } from './views.js';
-import { lexRank, maskToBlocks, popcount, revolvingDoorUnrank } from './combinations.js';
+import { fullMask, lexRank, maskToBlocks, popcount, revolvingDoorUnrank } from './combinations.js';
 import { PRECISION_GUARD, TIE_TOLERANCE, exactBlockMetric, orderInvariantMean, type BlockRows } from './exact_metric.js';
 
 export { PRECISION_GUARD } from './exact_metric.js';
@@ -119,15 +119,6 @@ export function tieUnit(moments: Float64Array, S: number, N: number, L: number, 
     if (u > unit) unit = u;
   }
   return unit > 0 ? unit : Number.MIN_VALUE;
-}
-
-/**
- * Bin of a value on the dominance grid: floor((x - lo) x invWidth), clamped to [0, bins-1].
- * The kernel inlines this exact expression; the gate calls it for the selected values.
- */
-export function gridBinIndex(x: number, lo: number, invWidth: number, bins: number): number {
-  const u = (x - lo) * invWidth;
-  return u < 0 ? 0 : u >= bins ? bins - 1 : Math.floor(u);
 }
 
 export interface PboShardTask {
@@ -340,7 +331,7 @@ function lambdaOf(rank: number, N: number): number {
 export function pboShard(task: PboShardTask): PboShardResult {
   const { N, S, metric, ties, tieUnit: unit, gridLo: lo, gridInvWidth: invW, gridBins: B } = task;
   const k = S / 2;
-  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const full = fullMask(S);
   const walk = startWalk(task);
   const R = new Float64Array(N);
   const Rbar = new Float64Array(N);
@@ -455,7 +446,7 @@ function record(
  */
 export function oosValueRange(task: PboShardTask, positions: readonly number[]): [number, number] {
   const { N, S } = task;
-  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const full = fullMask(S);
   const walk = startWalk(task);
   const R = new Float64Array(N), Rbar = new Float64Array(N);
   const best = new Int32Array(2), top = new Float64Array(4);
@@ -479,7 +470,8 @@ export function oosValueRange(task: PboShardTask, positions: readonly number[]):
  * Both OOS rank counts and the pooled grid counts of one complementary pair, in one pass:
  * out[0], out[1] = counts in Rbar below loA and at or below hiA (combination A's tie band),
  * out[2], out[3] = the same in R for B; out[4], out[5] carry the pooled min/max of values
- * beyond the grid in and out. A separate small function (not a loop inside pboShard) so V8
+ * beyond the grid in and out. The binning inlines `gridBinIndex` (src/stats/grid_bin_index.ts)
+ * exactly, so the gate bins the selected values the same way. A separate small function (not a loop inside pboShard) so V8
  * optimises it after a few calls instead of waiting for on-stack replacement of the big walk;
  * cold, the same loop ran boxed for most of a short run. O(N).
  */

@@ -5,12 +5,13 @@
  * whether it breached, its maximum drawdown (fraction of the running peak) and its final
  * equity.
  *
- * This is the fast kernel. `drawdown_paths_reference.ts` is its plain twin (seedrandom
+ * This is the fast kernel. test/twins/drawdown_paths_reference.ts is its plain twin (seedrandom
  * closure per draw, one obvious loop) and the parity test requires identical breach counts
  * and per-path values to 1e-12 relative. To reach the brief's throughput (>= 200 M
  * path-steps/s per thread for iid) the loops here:
- *   - step the tychei generator inline on local int32 variables (the same arithmetic as
- *     `tycheiNext` in src/engine/seed.ts, so the stream equals seedrandom's `int32()`);
+ *   - step the tychei generator inline on local int32 variables from the state the task
+ *     carries (the same arithmetic as `tycheiNext` in src/rng/tychei.ts, so the stream
+ *     equals seedrandom's `int32()`);
  *   - are specialised per (method x unit), so no mode branch sits in the inner loop;
  *   - carry no data-dependent branch per step. New peaks and new drawdowns arrive at
  *     random, so `if (equity > peak)` mispredicts often on trending paths (micro-benchmark,
@@ -29,7 +30,7 @@
  * permutation work array) plus the two per-path arrays it returns.
  */
 import type { TradeUnit } from '../io/types.js';
-import { shardRngState, INV_2_32 } from '../engine/seed.js';
+import { INV_2_32 } from '../rng/tychei.js';
 import { float64View } from './views.js';
 
 export type MonteCarloMethod = 'stationary' | 'iid' | 'permutation';
@@ -38,8 +39,11 @@ export type BreachRuleName = 'drawdown' | 'static' | 'trailing';
 export interface MonteCarloShardTask {
   kind: 'monteCarlo';
   shardIndex: number;
-  /** Run seed: the shard's generator is shardRngState(runSeed, 'monteCarlo', shardIndex). */
-  runSeed: number;
+  /**
+   * The tychei state [a, b, c, d] this shard's draws start from, derived by the gate
+   * (shardRngState(seed, 'monteCarlo', shardIndex), src/rng/streams.ts); the kernel steps a copy.
+   */
+  rng: readonly number[];
   /** The trades' SharedArrayBuffer (never a copy); the first `n` float64s are the trade values. */
   trades: SharedArrayBuffer;
   n: number;
@@ -119,7 +123,7 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
     horizon: task.method === 'permutation' ? n : task.horizon,
     start: task.startEquity,
     restartBelow: (1 / task.blockLength) * 4294967296,
-    rng: shardRngState(task.runSeed, 'monteCarlo', task.shardIndex),
+    rng: Int32Array.from(task.rng),
     maxDrawdown: new Float64Array(task.paths),
     finalEquity: new Float64Array(task.paths),
     ruleA: line[0],

@@ -18,7 +18,7 @@
  * The fast kernels call these for the few columns whose fast metric lies within TIE_TOLERANCE
  * of a decision boundary (the best in-sample value, the selected column's out-of-sample
  * value, zero), so exact results cost O(h) only where they matter. The reference twins do not
- * call this module: they compute the same formulas on their own (cscv_reference.ts,
+ * call this module: they compute the same formulas on their own (test/twins/cscv_reference.ts,
  * walk_forward_reference.ts), and the parity tests compare the two bit for bit.
  */
 

@@ -3,8 +3,9 @@
  *
  * 1. `segment` shards: the used rows are cut at every window edge (`windowEdges`) into
  *    segments; shard s computes each column's mean and M2 over segment s straight from the
- *    returns' SharedArrayBuffer (no copy) and writes them into its own slot of a shared
- *    stats buffer. Each row is read once in total: O(T N) over all segments, in parallel.
+ *    returns' SharedArrayBuffer (no copy) and returns them as a value (a Float64Array of 2N),
+ *    never writing into a shared buffer. Each row is read once in total: O(T N) over all
+ *    segments, in parallel.
  * 2. `fold` shards (SHARD_SIZES.walkForwardFolds = 1 fold each): the coordinator turns the
  *    segment moments into per-column prefix sums at the edges (O(segments x N), in segment
  *    order), shared through another SharedArrayBuffer; fold k then reads its IS and OOS
@@ -43,8 +44,6 @@ export interface WalkForwardSegmentTask {
   N: number;
   rowStart: number;
   rowEnd: number;
-  /** Shared output: segment moments (layout in prefix_moments.ts); this shard writes slot shardIndex only. */
-  stats: SharedArrayBuffer;
 }
 
 export interface WalkForwardFoldTask {
@@ -78,6 +77,11 @@ export type WalkForwardShardTask = WalkForwardSegmentTask | WalkForwardFoldTask;
 export interface WalkForwardSegmentResult {
   phase: 'segment';
   segment: number;
+  /**
+   * The segment's moments per column: means at [0, N), M2 at [N, 2N) (one segment's slot of
+   * the layout in prefix_moments.ts; the gate places it at segmentMeanOffset(segment, N)).
+   */
+  moments: Float64Array;
   /** First non-finite cell in row-major order (0-based row, column index), or -1/-1 when all finite. */
   nonFiniteRow: number;
   nonFiniteColumn: number;
@@ -118,8 +122,8 @@ export function walkForwardShard(task: WalkForwardShardTask): WalkForwardShardRe
 /** Segment moments of one segment. O(rows x N). */
 export function walkForwardSegmentShard(task: WalkForwardSegmentTask): WalkForwardSegmentResult {
   const data = float64View(task.returns);
-  const stats = float64View(task.stats);
-  const bad = segmentMoments(data, task.N, task.rowStart, task.rowEnd, stats, task.shardIndex);
+  const moments = new Float64Array(2 * task.N);
+  const bad = segmentMoments(data, task.N, task.rowStart, task.rowEnd, moments, 0);
   let nonFiniteRow = -1;
   let nonFiniteColumn = -1;
   let overflowColumn = -1;
@@ -132,7 +136,7 @@ export function walkForwardSegmentShard(task: WalkForwardSegmentTask): WalkForwa
       overflowColumn = bad;
     }
   }
-  return { phase: 'segment', segment: task.shardIndex, nonFiniteRow, nonFiniteColumn, overflowColumn };
+  return { phase: 'segment', segment: task.shardIndex, moments, nonFiniteRow, nonFiniteColumn, overflowColumn };
 }
 
 /**

@@ -4,7 +4,7 @@
  * provenance (docs/formats.md, "Report"). No timing or other run-to-run noise enters the
  * report, so the same inputs + policy + seed give the same bytes whatever the number of workers.
  */
-import { GENERATOR, SEED_SCHEME } from '../engine/seed.js';
+import { GENERATOR, SEED_SCHEME } from '../rng/streams.js';
 import type { ShardExecutor } from '../engine/executor.js';
 import { SHARD_SIZES } from '../config/defaults.js';
 import { loadCandidate, type Candidate } from '../io/candidate.js';

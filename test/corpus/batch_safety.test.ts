@@ -16,7 +16,7 @@ import { lineCount, runCliAsync, waitForFile, type AsyncResult } from '../helper
 import { writeBundle } from '../helpers/bundle.js';
 import { APPROVED, batchFolder, caseDir, isRoot, ls, mkfifo, mknod, tmpRoot, writePolicy } from './corpus_helpers.js';
 import { entryKey, journalEntryFor, scanBundle } from '../../src/pipeline/batch.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { loadPolicy } from '../../src/io/policy.js';
 import { REPORT_SCHEMA_VERSION } from '../../src/report/schema.js';
 import { ENGINE_VERSION } from '../../src/version.js';

@@ -8,6 +8,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir, writeBundle } from '../helpers/bundle.js';
+import { crashPoolOptions } from '../helpers/crash.js';
+import { PoolExecutor } from '../../src/runtime.js';
+import { batchExitCode, runBatch } from '../../src/pipeline/batch.js';
+import { loadPolicy } from '../../src/io/policy.js';
+import { DEFAULTS } from '../../src/config/defaults.js';
 
 let root: string;
 let batchDir: string;
@@ -89,11 +94,20 @@ describe('gauntlet batch', () => {
     expect(readFileSync(out)).toEqual(readFileSync(reference));
   });
 
-  it('a worker that crashes mid-shard fails only its candidate, with code 3', () => {
+  it('a worker that crashes mid-shard fails only its candidate, with code 3', async () => {
     const out = join(root, 'crash.jsonl');
-    // cand-010 has 130 trades; crash the worker running its first Monte Carlo shard.
-    const r = runCli(['batch', batchDir, '--out', out, '--workers', '2', '--progress', 'none'], { env: { GAUNTLET_FAULT_CRASH_SHARD: 'monteCarlo:0:130' } });
-    expect(r.code).toBe(3);
+    // cand-010 has 130 trades; crash the worker running its first Monte Carlo shard. The fault
+    // is injected through the executor: the batch runs in-process (runBatch, as the CLI calls
+    // it, default policy and seed) on a pool of the test-only crash worker.
+    const executor = new PoolExecutor(2, crashPoolOptions({ kind: 'monteCarlo', shardIndex: 0, n: 130 }));
+    let summary;
+    try {
+      summary = await runBatch({ dir: batchDir, out, seed: DEFAULTS.seed, policy: loadPolicy(undefined), executor, resume: false });
+    } finally {
+      await executor.close();
+    }
+    expect(summary.crashed).toBe(1);
+    expect(batchExitCode(summary)).toBe(3);
     const got = lines(out);
     const ref = lines(reference);
     expect(got).toHaveLength(ref.length);

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { monteCarloOptionsSchema } from '../../src/gates/monte_carlo/options.js';
 import { monteCarloGate } from '../../src/gates/monte_carlo/gate.js';
 import { makeTrades } from '../../src/io/types.js';

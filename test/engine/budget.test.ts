@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultMaxMemory, formatBytes, machineMemory, MAX_GATE_WORK, parseByteSize } from '../../src/config/limits.js';
 import { checkLogitsSize, checkPlan, checkPlans, monteCarloPlan, pboCombinations, pboPlan, walkForwardPlan, THREAD_BYTES } from '../../src/engine/budget.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { monteCarloGate } from '../../src/gates/monte_carlo/gate.js';
 import { monteCarloOptionsSchema } from '../../src/gates/monte_carlo/options.js';
 import { pboGate } from '../../src/gates/pbo/gate.js';

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/engine/executor.js';
+import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/runtime.js';
 import { loadCandidate, type Candidate } from '../../src/io/candidate.js';
 import { loadPolicy, resolvePolicy, type LoadedPolicy } from '../../src/io/policy.js';
 import { validateCandidate } from '../../src/pipeline/validate.js';

@@ -7,8 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/engine/executor.js';
-import { runShardSafe, type ShardTask } from '../../src/engine/dispatch.js';
+import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/runtime.js';
+import { runShardSafe as runShardSafeWith, type ShardTask } from '../../src/engine/dispatch.js';
+import { KERNELS } from '../../src/kernels/registry.js';
 import { GauntletError } from '../../src/errors.js';
 import { makeTrades } from '../../src/io/types.js';
 import type { MonteCarloShardResult, MonteCarloShardTask } from '../../src/kernels/drawdown_paths.js';
@@ -16,13 +17,16 @@ import { computeBlockMoments, type PboShardTask } from '../../src/kernels/cscv.j
 import type { PboMetric } from '../../src/kernels/cscv.js';
 import { ShuffledExecutor, seededPermutation } from '../helpers/shuffled_executor.js';
 
+const runShardSafe = (t: ShardTask) => runShardSafeWith(KERNELS, t);
+import { shardRngWords } from '../../src/rng/streams.js';
+
 const rng = seedrandom.tychei('executor-test');
 const tradeValues = Array.from({ length: 200 }, () => (rng() - 0.45) * 0.05);
 const trades = makeTrades(tradeValues, 'return');
 
 function mcTask(shardIndex: number, paths: number, horizon: number): MonteCarloShardTask {
   return {
-    kind: 'monteCarlo', shardIndex, runSeed: 11, trades: trades.buffer, n: trades.n, unit: 'return',
+    kind: 'monteCarlo', shardIndex, rng: shardRngWords(11, 'monteCarlo', shardIndex), trades: trades.buffer, n: trades.n, unit: 'return',
     method: 'iid', paths, horizon, blockLength: 1, startEquity: 1, rule: 'drawdown', limit: 0.2,
   };
 }

@@ -3,18 +3,23 @@
  * SMALL_JOB_WORK); smaller runs go in-process with the same results.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PoolExecutor } from '../../src/engine/executor.js';
-import { runShard, shardWork } from '../../src/engine/dispatch.js';
+import { PoolExecutor } from '../../src/runtime.js';
+import { runShard as runShardWith, shardWork as shardWorkWith, type ShardTask } from '../../src/engine/dispatch.js';
+import { KERNELS } from '../../src/kernels/registry.js';
 import { makeTrades } from '../../src/io/types.js';
 import type { MonteCarloShardTask } from '../../src/kernels/drawdown_paths.js';
 import { minPoolWork } from '../../src/cli/common.js';
 import { SMALL_JOB_WORK } from '../../src/config/defaults.js';
+import { shardRngWords } from '../../src/rng/streams.js';
 
 const trades = makeTrades(Array.from({ length: 50 }, (_, i) => ((i * 37) % 11) / 100 - 0.04));
 const task = (shardIndex: number, paths: number): MonteCarloShardTask => ({
-  kind: 'monteCarlo', shardIndex, runSeed: 3, trades: trades.buffer, n: trades.n, unit: 'return',
+  kind: 'monteCarlo', shardIndex, rng: shardRngWords(3, 'monteCarlo', shardIndex), trades: trades.buffer, n: trades.n, unit: 'return',
   method: 'iid', paths, horizon: 50, blockLength: 1, startEquity: 1, rule: 'drawdown', limit: 0.1,
 });
+
+const runShard = (t: ShardTask) => runShardWith(KERNELS, t);
+const shardWork = (t: ShardTask) => shardWorkWith(KERNELS, t);
 
 let pool: PoolExecutor | null = null;
 afterEach(async () => {

@@ -2,12 +2,13 @@ import { describe, it, expect, afterAll } from 'vitest';
 import seedrandom from 'seedrandom';
 import { monteCarloGate, minimumPaths, type MonteCarloDetails } from '../../src/gates/monte_carlo/gate.js';
 import { monteCarloOptionsSchema, type MonteCarloOptions } from '../../src/gates/monte_carlo/options.js';
-import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/engine/executor.js';
+import { createExecutor, InProcessExecutor, type ShardExecutor } from '../../src/runtime.js';
 import { monteCarloShard } from '../../src/kernels/drawdown_paths.js';
 import { makeTrades, type Trades } from '../../src/io/types.js';
 import { clopperPearsonInterval } from '../../src/stats/intervals.js';
 import { GauntletError } from '../../src/errors.js';
 import type { GateContext } from '../../src/gates/context.js';
+import { shardRngWords } from '../../src/rng/streams.js';
 
 const inProcess: GateContext = { executor: new InProcessExecutor(), seed: 42 };
 
@@ -43,7 +44,7 @@ describe('monteCarloGate: semantics', () => {
     for (const v of [q.p5, q.p50, q.p95, q.p99]) expect(Math.abs(v - expected) / expected).toBeLessThan(1e-9);
     // ... and per path, straight from the kernel, with the drawdowns differing between paths.
     const shard = monteCarloShard({
-      kind: 'monteCarlo', shardIndex: 0, runSeed: 1, trades: trades.buffer, n: trades.n, unit: 'return',
+      kind: 'monteCarlo', shardIndex: 0, rng: shardRngWords(1, 'monteCarlo', 0), trades: trades.buffer, n: trades.n, unit: 'return',
       method: 'permutation', paths: 500, horizon: trades.n, blockLength: 1, startEquity: 1000, rule: 'drawdown', limit: 0.2,
     });
     for (const v of shard.finalEquity) expect(Math.abs(v - expected) / expected).toBeLessThan(1e-9);

@@ -5,7 +5,7 @@ import seedrandom from 'seedrandom';
 import { pboGate } from '../../src/gates/pbo/gate.js';
 import { pboOptionsSchema, type PboOptions } from '../../src/gates/pbo/options.js';
 import { makeReturnsMatrix, type ReturnsMatrix } from '../../src/io/types.js';
-import { InProcessExecutor, createExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor, createExecutor } from '../../src/runtime.js';
 import { GauntletError } from '../../src/errors.js';
 import type { GateContext } from '../../src/gates/context.js';
 

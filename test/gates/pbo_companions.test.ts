@@ -1,14 +1,15 @@
 /**
  * The PBO gate's companions: stochastic dominance against the exact empirical CDFs, the
  * standard error of a sampled PBO, and the exact-tie report (tiedSelections and its warning).
+ * The statistics' own unit tests are in test/stats (stochastic_dominance, sampled_standard_error).
  */
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { pboGate, sampledStandardError } from '../../src/gates/pbo/gate.js';
+import { pboGate } from '../../src/gates/pbo/gate.js';
 import { pboOptionsSchema, type PboOptions } from '../../src/gates/pbo/options.js';
-import { halfMetrics } from '../../src/kernels/cscv_reference.js';
-import { binomial, lexUnrank } from '../../src/kernels/combinations.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { halfMetrics } from '../twins/cscv_reference.js';
+import { binomial, fullMask, lexUnrank } from '../../src/kernels/combinations.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { makeReturnsMatrix } from '../../src/io/types.js';
 import { gateLines } from '../../src/report/text.js';
 
@@ -22,7 +23,7 @@ const inProcess = { executor: new InProcessExecutor(), seed: 42 };
  * F_all - F_opt from the left is >= 0 at every breakpoint (step functions, so exact).
  */
 function exactDominance(data: Float64Array, T: number, N: number, S: number, metric: 'sharpe' | 'mean' | 'sortino'): { fsd: boolean; ssd: boolean } {
-  const k = S / 2, C = binomial(S, k), full = (1 << S) - 1;
+  const k = S / 2, C = binomial(S, k), full = fullMask(S);
   const layout = { data, N, rowOffset: 0, S, blockRows: T / S, metric };
   const R = new Float64Array(N), Rbar = new Float64Array(N);
   const pool: number[] = [], opt: number[] = [];
@@ -109,13 +110,6 @@ describe('sampled PBO: standard error with the finite-population correction', ()
     const rmse = Math.sqrt(estimates.reduce((a, e) => a + (e - (full.value as number)) ** 2, 0) / estimates.length);
     expect(rmse).toBeGreaterThan(0.5 * meanSe);
     expect(rmse).toBeLessThan(1.6 * meanSe);
-  });
-
-  it('a census has no sampling error, fewer than 2 pairs none defined', () => {
-    expect(sampledStandardError(Uint8Array.from([0, 1, 2, 1]), 4)).toBe(0);
-    expect(sampledStandardError(Uint8Array.from([1]), 10)).toBeNull();
-    // y = [0, 0.5, 1]: s^2 = 0.25, m = 3 of P = 6: sqrt(0.5 x 0.25 / 3)
-    expect(sampledStandardError(Uint8Array.from([0, 1, 2]), 6)).toBeCloseTo(Math.sqrt((0.5 * 0.25) / 3), 15);
   });
 });
 

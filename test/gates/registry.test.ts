@@ -17,7 +17,7 @@ import { compareWithChampion } from '../../src/pipeline/champion.js';
 import { runBatch } from '../../src/pipeline/batch.js';
 import { reportJson, reportSchemaFor, storedReport } from '../../src/report/schema.js';
 import { reportText } from '../../src/report/text.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { GauntletError } from '../../src/errors.js';
 
 /** Max drawdown of the selected configuration's compounded returns: a gate nobody shipped. */

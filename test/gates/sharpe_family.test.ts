@@ -12,7 +12,7 @@ import { validateBundle } from '../../src/pipeline/validate.js';
 import { reportText } from '../../src/report/text.js';
 import { DEFAULT_GATES } from '../../src/gates/index.js';
 import { runGate } from '../../src/gates/registry.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { makeReturnsMatrix, makeTrades } from '../../src/io/types.js';
 import { runCli } from '../helpers/bundle.js';
 

@@ -3,7 +3,7 @@ import seedrandom from 'seedrandom';
 import { makeReturnsMatrix, type ReturnsMatrix } from '../../src/io/types.js';
 import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_forward/gate.js';
 import { walkForwardOptionsSchema, type WalkForwardOptions } from '../../src/gates/walk_forward/options.js';
-import { InProcessExecutor, createExecutor, type ShardExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor, createExecutor, type ShardExecutor } from '../../src/runtime.js';
 import { GauntletError } from '../../src/errors.js';
 
 const inProcess = { executor: new InProcessExecutor(), seed: 42 };

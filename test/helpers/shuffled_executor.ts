@@ -8,8 +8,8 @@
  * as they would on a pool. Results are structured-cloned, as the thread hop would clone
  * them, and returned in task order; a failed shard rethrows its GauntletError with the code,
  * message and exit code intact, the error of the lowest failing task index winning, as in
- * the real executors. Every task goes through `runShardSafe`, the function the in-process
- * executor and the worker both call.
+ * the real executors. Every task goes through `runShardSafe` with the kernel table, as in the
+ * in-process executor and the worker.
  *
  * `executionOrders` records each call's execution order so tests can check that the order
  * really differed from task order. Cost: O(tasks) bookkeeping per run beyond the shards.
@@ -17,13 +17,16 @@
 import seedrandom from 'seedrandom';
 import { GauntletError } from '../../src/errors.js';
 import type { ShardExecutor } from '../../src/engine/executor.js';
-import { runShardSafe, type ShardReply, type ShardTask } from '../../src/engine/dispatch.js';
+import { runShardSafe, type KernelTable, type ShardReply, type ShardTask } from '../../src/engine/dispatch.js';
+import { KERNELS } from '../../src/kernels/registry.js';
 
 export interface ShuffledExecutorOptions {
   /** Most event-loop turns to yield before a task (seeded count in [0, maxYields]). Default 2. */
   maxYields?: number;
   /** Structured-clone each result, as a worker's reply is cloned. Default true. */
   cloneResults?: boolean;
+  /** The kernel table (default: Gauntlet's, src/kernels/registry.ts). */
+  kernels?: KernelTable;
 }
 
 /** A seeded permutation of 0..n-1 (Fisher-Yates, Durstenfeld's in-place form). O(n). */
@@ -47,6 +50,7 @@ export class ShuffledExecutor implements ShardExecutor {
   private calls = 0;
   private readonly maxYields: number;
   private readonly cloneResults: boolean;
+  private readonly kernels: KernelTable;
 
   constructor(
     readonly seed: string,
@@ -54,6 +58,7 @@ export class ShuffledExecutor implements ShardExecutor {
   ) {
     this.maxYields = options.maxYields ?? 2;
     this.cloneResults = options.cloneResults ?? true;
+    this.kernels = options.kernels ?? KERNELS;
   }
 
   async run<R>(tasks: readonly ShardTask[]): Promise<R[]> {
@@ -64,7 +69,7 @@ export class ShuffledExecutor implements ShardExecutor {
     for (const i of order) {
       const turns = Math.floor(rng() * (this.maxYields + 1));
       for (let y = 0; y < turns; y++) await nextTurn();
-      const reply = runShardSafe(tasks[i]);
+      const reply = runShardSafe(this.kernels, tasks[i]);
       replies[i] = this.cloneResults ? structuredClone(reply) : reply;
     }
     return replies.map((reply) => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  binomial, lexRank, lexUnrank, revolvingDoorRank, revolvingDoorUnrank, popcount, maskToBlocks, blocksToMask,
+  binomial, fullMask, lexRank, lexUnrank, revolvingDoorRank, revolvingDoorUnrank, popcount, maskToBlocks, blocksToMask,
 } from '../../src/kernels/combinations.js';
 
 /** itertools.combinations(range(n), k), written out plainly. */
@@ -13,6 +13,20 @@ function itertoolsCombinations(n: number, k: number): number[][] {
   rec(0, []);
   return out;
 }
+
+describe('fullMask', () => {
+  it('sets exactly blocks 0..S-1 for every S up to 32, as an unsigned mask', () => {
+    for (let S = 1; S <= 32; S++) {
+      const m = fullMask(S);
+      expect(m).toBeGreaterThan(0);
+      expect(popcount(m)).toBe(S);
+      expect(maskToBlocks(m, 32)).toEqual(Array.from({ length: S }, (_, b) => b));
+    }
+    expect(fullMask(32)).toBe(0xffffffff);
+    // The complement of a half within S blocks is the other half.
+    expect(maskToBlocks((~blocksToMask([0, 3]) & fullMask(4)) >>> 0, 4)).toEqual([1, 2]);
+  });
+});
 
 describe('binomial', () => {
   it('matches known values and symmetry', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { computeBlockMoments, pboShard, PRECISION_GUARD, tieUnit, type PboShardTask } from '../../src/kernels/cscv.js';
-import { cscvReference, type PboMetric } from '../../src/kernels/cscv_reference.js';
+import { cscvReference, type PboMetric } from '../twins/cscv_reference.js';
 import { binomial } from '../../src/kernels/combinations.js';
 import { averageRanks, averageRankOf } from '../../src/stats/rank.js';
 

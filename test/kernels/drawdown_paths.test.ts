@@ -1,9 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import seedrandom from 'seedrandom';
 import { monteCarloShard, type MonteCarloShardTask, type MonteCarloMethod, type BreachRuleName } from '../../src/kernels/drawdown_paths.js';
-import { monteCarloShardReference, walkEquityPath, resamplePathIndices } from '../../src/kernels/drawdown_paths_reference.js';
+import { monteCarloShardReference, resamplePathIndices } from '../twins/drawdown_paths_reference.js';
+import { walkEquityPath } from '../../src/kernels/equity_path.js';
 import { makeTrades, type TradeUnit } from '../../src/io/types.js';
-import { shardRngState, shardSeedString, tycheiNext } from '../../src/engine/seed.js';
+import { tycheiNext } from '../../src/rng/tychei.js';
+import { shardRngState, shardRngWords, shardSeedString } from '../../src/rng/streams.js';
 import { quantileSorted } from '../../src/stats/quantile.js';
 
 function randomTrades(seed: string, n: number, unit: TradeUnit): Float64Array {
@@ -19,10 +21,12 @@ function randomTrades(seed: string, n: number, unit: TradeUnit): Float64Array {
 
 function task(over: Partial<MonteCarloShardTask> & { values: Float64Array; unit: TradeUnit }): MonteCarloShardTask {
   const t = makeTrades(over.values, over.unit);
+  const shardIndex = over.shardIndex ?? 3;
   return {
     kind: 'monteCarlo',
-    shardIndex: over.shardIndex ?? 3,
-    runSeed: over.runSeed ?? 7,
+    shardIndex,
+    // The gate derives each shard's generator state this way (src/gates/monte_carlo/gate.ts).
+    rng: over.rng ?? shardRngWords(7, 'monteCarlo', shardIndex),
     trades: t.buffer,
     n: t.n,
     unit: over.unit,

@@ -14,9 +14,9 @@ import { pboGate } from '../../src/gates/pbo/gate.js';
 import { pboOptionsSchema } from '../../src/gates/pbo/options.js';
 import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_forward/gate.js';
 import { walkForwardOptionsSchema } from '../../src/gates/walk_forward/options.js';
-import { cscvReference } from '../../src/kernels/cscv_reference.js';
-import { walkForwardReference } from '../../src/kernels/walk_forward_reference.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { cscvReference } from '../twins/cscv_reference.js';
+import { walkForwardReference } from '../twins/walk_forward_reference.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { makeReturnsMatrix, type ReturnsMatrix } from '../../src/io/types.js';
 import { GauntletError } from '../../src/errors.js';
 

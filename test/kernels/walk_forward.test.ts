@@ -3,9 +3,10 @@ import seedrandom from 'seedrandom';
 import { makeReturnsMatrix, type ReturnsMatrix } from '../../src/io/types.js';
 import { walkForwardWindows, windowEdges } from '../../src/gates/walk_forward/windows.js';
 import { segmentMoments, prefixMoments, prefixMomentsLength, windowMoments } from '../../src/kernels/prefix_moments.js';
-import { walkForwardReference } from '../../src/kernels/walk_forward_reference.js';
+import { walkForwardReference } from '../twins/walk_forward_reference.js';
 import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_forward/gate.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
+import { walkForwardSegmentShard, type WalkForwardSegmentTask } from '../../src/kernels/walk_forward_folds.js';
 import { walkForwardOptionsSchema } from '../../src/gates/walk_forward/options.js';
 
 /** T x N Gaussian-ish returns (sum of uniforms), each column with its own drift and scale. */
@@ -115,6 +116,26 @@ describe('prefix moments', () => {
     const m = makeReturnsMatrix([[0.1, 0.2, 0.3], [0.1, NaN, Infinity], [0.2, 0.1, 0.1]]);
     const stats = new Float64Array(6);
     expect(segmentMoments(m.data, 3, 0, 3, stats, 0)).toBe(1);
+  });
+
+  it('a segment shard returns its moments as a value and writes into no shared buffer', () => {
+    const m = randomMatrix(seedrandom('segment-value'), 90, 5);
+    const before = Float64Array.from(m.data);
+    const task: WalkForwardSegmentTask = { kind: 'walkForward', phase: 'segment', shardIndex: 2, returns: m.buffer, N: m.N, rowStart: 30, rowEnd: 71 };
+    // Plain data plus the read-only returns buffer: nothing else shared, nothing to write into.
+    expect(Object.values(task).filter((v) => v instanceof SharedArrayBuffer)).toEqual([m.buffer]);
+    const r = walkForwardSegmentShard(task);
+    const slot = new Float64Array(2 * m.N);
+    segmentMoments(m.data, m.N, 30, 71, slot, 0);
+    expect(r.segment).toBe(2);
+    expect(Array.from(r.moments)).toEqual(Array.from(slot));
+    expect(r.moments.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(m.data)).toEqual(Array.from(before));
+    for (let n = 0; n < m.N; n++) {
+      const ref = twoPass(m, 30, 71, n);
+      expect(rel(r.moments[n], ref.mean)).toBeLessThan(1e-12);
+      expect(rel(r.moments[m.N + n], ref.m2)).toBeLessThan(1e-9);
+    }
   });
 });
 

@@ -15,7 +15,7 @@ import { resolvePolicy } from '../../src/io/policy.js';
 import { validateBundle } from '../../src/pipeline/validate.js';
 import { loadChampion } from '../../src/pipeline/champion.js';
 import { runBatch } from '../../src/pipeline/batch.js';
-import { InProcessExecutor } from '../../src/engine/executor.js';
+import { InProcessExecutor } from '../../src/runtime.js';
 import { GauntletError } from '../../src/errors.js';
 import { runCli } from '../helpers/bundle.js';
 import { assertMatchesSchema } from '../helpers/json_schema.js';

@@ -6,7 +6,7 @@
  *
  * Sharding (SPEC 3): paths are cut into shards of SHARD_SIZES.monteCarloPaths; shard k
  * covers paths [k S, min(P, (k + 1) S)) and draws from shardRngState(seed, 'monteCarlo', k),
- * so the result does not depend on the worker count. Shards carry the trades'
+ * derived here and carried in the task, so the result does not depend on the worker count. Shards carry the trades'
  * SharedArrayBuffer, never a copy, and merge in shard order (integer breach count; per-path
  * arrays concatenated, then quantiles by selection).
  *
@@ -15,10 +15,11 @@
  */
 import { inputError, internalError, optionError } from '../../errors.js';
 import type { Trades } from '../../io/types.js';
-import { SHARD_SIZES } from '../../config/defaults.js';
-import { GENERATOR } from '../../engine/seed.js';
+import { SHARD_SIZES, STRICT_CONFIDENCE } from '../../config/defaults.js';
+import { GENERATOR } from '../../rng/tychei.js';
+import { shardRngWords } from '../../rng/streams.js';
 import type { MonteCarloShardResult, MonteCarloShardTask } from '../../kernels/drawdown_paths.js';
-import { walkEquityPath } from '../../kernels/drawdown_paths_reference.js';
+import { walkEquityPath } from '../../kernels/equity_path.js';
 import { politisWhiteBlockLength } from '../../kernels/block_length.js';
 import { quantilesUnsorted } from '../../stats/quantile.js';
 import { clopperPearsonInterval, clopperPearsonUpperBound } from '../../stats/intervals.js';
@@ -27,8 +28,6 @@ import type { GateContext } from '../context.js';
 import type { MonteCarloOptions } from './options.js';
 import { checkPlan, monteCarloPlan } from '../../engine/budget.js';
 
-/** Strict mode gates on this one-sided confidence level (SPEC 1.4). */
-const STRICT_CONFIDENCE = 0.95;
 /** Trades beyond this would make u32 x n inexact in float64 (the kernels' index arithmetic). */
 export const MAX_TRADES = 2 ** 21 - 1;
 
@@ -176,7 +175,7 @@ export async function monteCarloGate(
     tasks.push({
       kind: 'monteCarlo',
       shardIndex: k,
-      runSeed: ctx.seed,
+      rng: shardRngWords(ctx.seed, 'monteCarlo', k),
       trades: trades.buffer,
       n,
       unit: trades.unit,

@@ -19,14 +19,19 @@
  */
 import { inputError } from '../../errors.js';
 import { SHARD_SIZES } from '../../config/defaults.js';
-import { GENERATOR, shardRngState, shardSeedString, tycheiNext } from '../../engine/seed.js';
+import { GENERATOR, uniform53 } from '../../rng/tychei.js';
+import { shardRngState, shardSeedString } from '../../rng/streams.js';
 import type { ReturnsMatrix } from '../../io/types.js';
 import type { GateContext } from '../context.js';
 import { compare, type GateResult } from '../types.js';
 import type { PboOptions } from './options.js';
 import { tieWarning } from '../ties.js';
-import { binomial, lexRank, maskToBlocks } from '../../kernels/combinations.js';
-import { computeBlockMoments, gridBinIndex, oosValueRange, tieUnit, type PboShardResult, type PboShardTask } from '../../kernels/cscv.js';
+import { binomial, fullMask, lexRank, maskToBlocks } from '../../kernels/combinations.js';
+import { computeBlockMoments, oosValueRange, tieUnit, type PboShardResult, type PboShardTask } from '../../kernels/cscv.js';
+import { floydSample } from '../../stats/floyd_sample.js';
+import { linearRegression } from '../../stats/linear_regression.js';
+import { sampledStandardError } from '../../stats/sampled_standard_error.js';
+import { stochasticDominance } from '../../stats/stochastic_dominance.js';
 import { checkLogitsSize, checkPlan, pboCombinations, pboPlan } from '../../engine/budget.js';
 
 /** Bins of the grid on which the pooled and selected OOS distributions are compared. */
@@ -73,7 +78,7 @@ function validate(returns: ReturnsMatrix, options: PboOptions): Layout {
 function checkValues(returns: ReturnsMatrix, S: number, lay: Layout, metric: PboOptions['metric']): void {
   const { N, data } = returns;
   const k = S / 2;
-  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const full = fullMask(S);
   // Per block and column: min, max and whether a negative return occurs, in one row-major pass.
   const lo = new Float64Array(S * N).fill(Infinity), hi = new Float64Array(S * N).fill(-Infinity);
   const neg = new Uint8Array(S * N);
@@ -154,25 +159,13 @@ function dominanceRange(base: PboShardTask, pairTotal: number, sample: number[] 
   return [lo - pad, hi + pad];
 }
 
-/** A uniform double in [0, 1) with 53 random bits from two tychei draws (as seedrandom's double()). */
-function uniform53(state: Int32Array): number {
-  const a = tycheiNext(state) >>> 5;
-  const b = tycheiNext(state) >>> 6;
-  return (a * 67108864 + b) / 9007199254740992;
-}
-
 /**
- * m distinct pair positions out of P, sorted: Floyd's algorithm (Bentley & Floyd, CACM 1987),
- * O(m) draws and expected O(m) set operations, plus an O(m log m) sort.
+ * m distinct pair positions out of P, sorted: Floyd's sample over the gate's stream
+ * (shardRngState(seed, 'pbo', 0)), 53-bit uniforms. O(m log m).
  */
 function samplePairs(P: number, m: number, seed: number): number[] {
   const state = shardRngState(seed, 'pbo', 0);
-  const chosen = new Set<number>();
-  for (let j = P - m; j < P; j++) {
-    const t = Math.floor(uniform53(state) * (j + 1));
-    chosen.add(chosen.has(t) ? j : t);
-  }
-  return Array.from(chosen).sort((x, y) => x - y);
+  return floydSample(P, m, () => uniform53(state));
 }
 
 function disabled(options: PboOptions): GateResult {
@@ -312,9 +305,9 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
     ties: options.ties,
     tiedSelections,
     logitHistogram: { bins, range: [-lnN, lnN], edges: histEdges, counts: histCounts },
-    degradation: degradation(isM, oosM),
+    degradation: linearRegression(isM, oosM),
     probabilityOfLoss: losses / C,
-    dominance: dominance(oosM, poolCounts, N, gridLo, gridHi, gridInvWidth, poolMin, poolMax),
+    dominance: stochasticDominance(oosM, poolCounts, N, gridLo, gridHi, gridInvWidth, poolMin, poolMax),
     shardSize: SHARD_SIZES.pboCombinations,
     shards: tasks.length,
   };
@@ -332,89 +325,4 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
     gate: 'pbo', enabled: true, value: pbo, gatedValue: pbo, gatedOn: 'point', threshold: options.threshold,
     comparison: '<', pass: compare(pbo, '<', options.threshold), reason: null, details, warnings,
   };
-}
-
-/**
- * Standard error of a PBO estimated on m of the P complementary pairs drawn without
- * replacement: the pair is the sampling unit, y_i = (overfit combinations in pair i) / 2, and
- * SE = sqrt((1 - m / P) s^2 / m) with s^2 the sample variance of y (ddof 1) and (1 - m / P)
- * the finite-population correction (Cochran, Sampling Techniques, 3rd ed., 2.9). Null when
- * m < 2. O(m).
- */
-export function sampledStandardError(pairOverfit: Uint8Array, P: number): number | null {
-  const m = pairOverfit.length;
-  if (m < 2) return null;
-  let sum = 0;
-  for (let i = 0; i < m; i++) sum += pairOverfit[i] / 2;
-  const mean = sum / m;
-  let ss = 0;
-  for (let i = 0; i < m; i++) {
-    const d = pairOverfit[i] / 2 - mean;
-    ss += d * d;
-  }
-  return Math.sqrt(((1 - m / P) * (ss / (m - 1))) / m);
-}
-
-/**
- * Performance degradation: OLS of the selected column's OOS metric on its IS metric over
- * the combinations (two-pass sums in lexicographic order). slope = Sxy / Sxx, intercept =
- * mean(y) - slope x mean(x), r2 = Sxy^2 / (Sxx Syy). A zero Sxx (or Syy for r2) leaves the
- * quantity null rather than NaN. O(C).
- */
-export function degradation(x: Float64Array, y: Float64Array): { slope: number | null; intercept: number | null; r2: number | null } {
-  const n = x.length;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
-  mx /= n; my /= n;
-  let sxx = 0, sxy = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx, dy = y[i] - my;
-    sxx += dx * dx; sxy += dx * dy; syy += dy * dy;
-  }
-  if (!(sxx > 0)) return { slope: null, intercept: null, r2: null };
-  const slope = sxy / sxx;
-  // On tiny metrics (e.g. the mean of 1e-160 returns) sxx * syy underflows to 0: the ratio
-  // form then keeps r2 finite instead of 0 / 0.
-  const den = sxx * syy;
-  return { slope, intercept: my - slope * mx, r2: syy > 0 ? (den > 0 && den < Infinity ? (sxy * sxy) / den : (sxy / sxx) * (sxy / syy)) : null };
-}
-
-/**
- * Stochastic dominance of the selected strategies' OOS metric (F_opt: Rbar[n*] over the
- * combinations) over the pooled OOS metric (F_all: Rbar of every column in every
- * combination), as in the paper's section on dominance. Both distributions are counted on
- * one fixed grid: DOMINANCE_GRID_BINS equal bins over [lo, hi] (the range of single-block
- * metrics), values outside clamped into the end bins, with the exact extremes kept. The
- * CDFs are exact at the points x_0 = min(lo, smallest value) (F = 0), the interior bin
- * edges x_j = lo + j (hi - lo) / bins (F = share of values below x_j), and x_bins =
- * max(hi, largest value) (F = 1).
- *   firstOrder:  F_opt(x_j) <= F_all(x_j) at every point (selection never worse OOS).
- *   secondOrder: I(x_j) = integral from x_0 to x_j of (F_all - F_opt), by the trapezoid rule
- *                between points, is >= 0 at every point; minIntegral = min_j I(x_j) and
- *                minIntegralAt = that x_j.
- * O(C + bins).
- */
-export function dominance(
-  opt: Float64Array, poolCounts: Float64Array, N: number, lo: number, hi: number, invWidth: number, poolMin: number, poolMax: number,
-): { grid: { bins: number; lo: number; hi: number }; firstOrder: boolean; secondOrder: boolean; minIntegral: number; minIntegralAt: number } {
-  const B = poolCounts.length;
-  const C = opt.length;
-  const optCounts = new Float64Array(B);
-  for (let i = 0; i < C; i++) optCounts[gridBinIndex(opt[i], lo, invWidth, B)]++;
-  const poolTotal = C * N;
-  let cumAll = 0, cumOpt = 0;
-  let first = true;
-  let integral = 0, minIntegral = 0, minAt = Math.min(lo, poolMin);
-  let prevX = Math.min(lo, poolMin), prevD = 0;
-  for (let j = 1; j <= B; j++) {
-    cumAll += poolCounts[j - 1];
-    cumOpt += optCounts[j - 1];
-    const x = j === B ? Math.max(hi, poolMax) : lo + (j * (hi - lo)) / B;
-    const d = j === B ? 0 : cumAll / poolTotal - cumOpt / C;
-    if (cumOpt * N > cumAll) first = false; // F_opt > F_all, compared on exact integer counts
-    integral += ((x - prevX) * (prevD + d)) / 2;
-    if (integral < minIntegral) { minIntegral = integral; minAt = x; }
-    prevX = x; prevD = d;
-  }
-  return { grid: { bins: B, lo, hi }, firstOrder: first, secondOrder: minIntegral >= 0, minIntegral, minIntegralAt: minAt };
 }

@@ -30,7 +30,7 @@
  *   left out, and `foldsInMedian` says how many remained; null when none did.
  * - profitableOosFolds: share of folds whose selected column's mean OOS return is > 0.
  */
-import { inputError, optionError } from '../../errors.js';
+import { inputError, internalError, optionError } from '../../errors.js';
 import { SHARD_SIZES } from '../../config/defaults.js';
 import type { ReturnsMatrix } from '../../io/types.js';
 import type { GateContext } from '../context.js';
@@ -38,8 +38,10 @@ import type { GateResult } from '../types.js';
 import type { ShardExecutor } from '../../engine/executor.js';
 import type { WalkForwardOptions } from './options.js';
 import { walkForwardWindows, windowEdges, type WalkForwardScheme } from './windows.js';
-import { prefixMoments, prefixMomentsLength, prefixSquareOffset } from '../../kernels/prefix_moments.js';
+import { prefixMoments, prefixMomentsLength, prefixSquareOffset, segmentMeanOffset } from '../../kernels/prefix_moments.js';
 import { tieWarning } from '../ties.js';
+import { combineMoments, type Moments } from '../../stats/combine_moments.js';
+import { median } from '../../stats/median.js';
 import { checkPlan, walkForwardPlan } from '../../engine/budget.js';
 import {
   type WalkForwardFoldResult,
@@ -116,13 +118,6 @@ function tieUnit(prefix: Float64Array, segments: number, N: number, rows: number
   return unit > 0 ? unit : Number.MIN_VALUE;
 }
 
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
-
 export async function walkForwardGate(
   returns: ReturnsMatrix,
   options: WalkForwardOptions,
@@ -153,7 +148,6 @@ export async function walkForwardGate(
   const segmentRows = Array.from({ length: segments }, (_, s) => edges[s + 1] - edges[s]);
 
   // Round 1: per-segment column moments, straight from the returns' shared buffer.
-  const stats = new SharedArrayBuffer(2 * segments * N * 8);
   const segmentTasks: WalkForwardSegmentTask[] = segmentRows.map((_, s) => ({
     kind: 'walkForward',
     phase: 'segment',
@@ -162,7 +156,6 @@ export async function walkForwardGate(
     N,
     rowStart: edges[s],
     rowEnd: edges[s + 1],
-    stats,
   }));
   const segmentResults = await executor.run<WalkForwardSegmentResult>(segmentTasks);
   for (const r of segmentResults) {
@@ -172,9 +165,15 @@ export async function walkForwardGate(
     }
   }
 
-  // Prefix moments at the edges (segment order), then round 2: one shard per fold.
+  // The segments' returned moments, placed in segment order, then the prefix moments at the
+  // edges; round 2: one shard per fold.
+  const stats = new Float64Array(2 * segments * N);
+  segmentResults.forEach((r, s) => {
+    if (r.segment !== s || r.moments.length !== 2 * N) throw internalError(`walk-forward segment ${s} came back out of order or short`);
+    stats.set(r.moments, segmentMeanOffset(s, N));
+  });
   const prefix = new SharedArrayBuffer(prefixMomentsLength(segments, N) * 8);
-  prefixMoments(new Float64Array(stats), segmentRows, N, new Float64Array(prefix));
+  prefixMoments(stats, segmentRows, N, new Float64Array(prefix));
   const edgeIndex = new Map(edges.map((e, i) => [e, i] as const));
   const unit = tieUnit(new Float64Array(prefix), segments, N, edges[segments] - edges[0], options.metric);
   const foldTasks: WalkForwardFoldTask[] = plan.windows.map((w, i) => ({
@@ -205,14 +204,10 @@ export async function walkForwardGate(
   let isSum = 0;
   let isCount = 0;
   let oosSum = 0;
-  // The stitched OOS series' moments, combined fold by fold (Chan, Golub and LeVeque 1979).
-  let stN = 0;
-  let stMean = 0;
-  let stM2 = 0;
+  // The stitched OOS series' moments, combined fold by fold in fold order (combineMoments).
+  let stitched: Moments = { n: 0, mean: 0, m2: 0 };
   // The pooled IS series' moments, combined the same way (for isTStat).
-  let poolN = 0;
-  let poolMean = 0;
-  let poolM2 = 0;
+  let pooled: Moments = { n: 0, mean: 0, m2: 0 };
   let stMin = Infinity;
   let stMax = -Infinity;
   let poolConstant = true;
@@ -229,18 +224,10 @@ export async function walkForwardGate(
     isSum += f.isRows * f.isMean;
     isCount += f.isRows;
     oosSum += f.oosRows * f.oosMean;
-    const n = stN + f.oosRows;
-    const delta = f.oosMean - stMean;
-    stM2 += f.oosM2 + (delta * delta * stN * f.oosRows) / n;
-    stMean += (delta * f.oosRows) / n;
-    stN = n;
+    stitched = combineMoments(stitched, { n: f.oosRows, mean: f.oosMean, m2: f.oosM2 });
     if (f.oosMin < stMin) stMin = f.oosMin;
     if (f.oosMax > stMax) stMax = f.oosMax;
-    const pn = poolN + f.isRows;
-    const pd = f.isMean - poolMean;
-    poolM2 += f.isM2 + (pd * pd * poolN * f.isRows) / pn;
-    poolMean += (pd * f.isRows) / pn;
-    poolN = pn;
+    pooled = combineMoments(pooled, { n: f.isRows, mean: f.isMean, m2: f.isM2 });
     // Constant pooled IS series: every fold's IS selection constant, all at one value.
     if (!f.isConstant || (!Number.isNaN(poolValue) && poolValue !== f.isMean)) poolConstant = false;
     poolValue = f.isMean;
@@ -267,9 +254,9 @@ export async function walkForwardGate(
     });
   });
   const aggregateIs = (isSum / isCount) * ppy;
-  const isTStat = poolConstant ? null : poolMean / Math.sqrt(poolM2 / (poolN - 1) / poolN);
+  const isTStat = poolConstant ? null : pooled.mean / Math.sqrt(pooled.m2 / (pooled.n - 1) / pooled.n);
   if (tiedSelections > 0) warnings.push(tieWarning(tiedSelections, plan.folds, 'folds', options.ties));
-  const aggregateOos = (oosSum / stN) * ppy;
+  const aggregateOos = (oosSum / stitched.n) * ppy;
   const details: WalkForwardDetails = {
     metric: options.metric,
     periodsPerYear: ppy,
@@ -280,7 +267,7 @@ export async function walkForwardGate(
     medianFoldRatio: median(ratios),
     foldsInMedian: ratios.length,
     profitableOosFolds: profitable / plan.folds,
-    stitchedOosSharpe: annualisedSharpe(stMean, stM2, stN, ppy, stMin === stMax),
+    stitchedOosSharpe: annualisedSharpe(stitched.mean, stitched.m2, stitched.n, ppy, stMin === stMax),
     isTStat,
     ties: options.ties,
     tiedSelections,

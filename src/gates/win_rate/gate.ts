@@ -8,12 +8,8 @@ import { binomialUpperTail } from '../../stats/binomial.js';
 import { wilsonInterval, wilsonLowerBound } from '../../stats/intervals.js';
 import { compare, type GateResult } from '../types.js';
 import type { WinRateOptions } from './options.js';
+import { FEW_TRADES_WARNING_BELOW, STRICT_CONFIDENCE } from '../../config/defaults.js';
 
-/** SPEC 1.3: fewer trades than this make the win rate too imprecise to trust without a warning. */
-export const FEW_TRADES_WARNING_BELOW = 100;
-
-/** Strict mode gates on this one-sided confidence level (SPEC 1.4). */
-const STRICT_CONFIDENCE = 0.95;
 
 export type WinRateDetails = {
   n: number;

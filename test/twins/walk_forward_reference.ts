@@ -1,4 +1,6 @@
 /**
+ * Test and bench only: production code never imports a twin.
+ *
  * Brute-force walk-forward (docs/methodology.md, "Walk-forward"), the independent twin of the
  * segment/prefix kernels: windows straight from the window formulas, each fold's IS and OOS
  * rows sliced out of the matrix and every column's mean and sample standard deviation
@@ -7,12 +9,11 @@
  * index among the exactly tied maxima; under ties 'average' the fold's series is the row-wise
  * average of the tied columns (each row's values summed in ascending order). No shared state
  * between folds, no prefix sums, no shards, nothing shared with the fast kernels.
- * O(K (r + 1) L N) for rolling windows, O(K^2 L N) for anchored ones; tests and the
- * benchmark only.
+ * O(K (r + 1) L N) for rolling windows, O(K^2 L N) for anchored ones.
  */
-import type { ReturnsMatrix } from '../io/types.js';
-import { returnsView } from '../io/ndarray_view.js';
-import type { WalkForwardMetric } from './walk_forward_folds.js';
+import type { ReturnsMatrix } from '../../src/io/types.js';
+import { returnsView } from './ndarray_view.js';
+import type { WalkForwardMetric } from '../../src/kernels/walk_forward_folds.js';
 
 export interface ReferenceFold {
   fold: number;

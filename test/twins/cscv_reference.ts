@@ -1,4 +1,6 @@
 /**
+ * Test and bench only: production code never imports a twin.
+ *
  * Plain reference kernel for CSCV (Bailey, Borwein, Lopez de Prado & Zhu, "The Probability
  * of Backtest Overfitting", J. Computational Finance 2017; docs/methodology.md, "PBO"): for
  * every combination it recomputes each column's metric on both halves straight from the
@@ -12,11 +14,11 @@
  * row-major for every column at once, in time order, so each column's value is a function
  * of its own values on the half only.
  */
-import { averageRanks } from '../stats/rank.js';
-import { lexUnrank } from './combinations.js';
-import { zeroDispersionError, type PboMetric, type TieRule } from './cscv.js';
+import { averageRanks } from '../../src/stats/rank.js';
+import { fullMask, lexUnrank } from '../../src/kernels/combinations.js';
+import { zeroDispersionError, type PboMetric, type PboShardResult, type TieRule } from '../../src/kernels/cscv.js';
 
-export type { PboMetric, TieRule } from './cscv.js';
+export type { PboMetric, TieRule } from '../../src/kernels/cscv.js';
 
 /** Where the blocks are: rows [rowOffset, rowOffset + S x blockRows) of a T x N row-major matrix. */
 export interface CscvLayout {
@@ -28,16 +30,8 @@ export interface CscvLayout {
   metric: PboMetric;
 }
 
-export interface CscvCombinationResults {
-  /** Lexicographic rank of each evaluated combination. */
-  rank: Float64Array;
-  nStar: Int32Array;
-  oosRank: Float64Array;
-  logit: Float64Array;
-  tieCount: Int32Array;
-  isMetric: Float64Array;
-  oosMetric: Float64Array;
-}
+/** The fast kernel's per-combination arrays (rank = each combination's lexicographic rank), for a one-to-one comparison. */
+export type CscvCombinationResults = Pick<PboShardResult, 'rank' | 'nStar' | 'oosRank' | 'logit' | 'tieCount' | 'isMetric' | 'oosMetric'>;
 
 /** Mean of values, summed in ascending order (independent of the order they come in). */
 function sortedMean(values: number[]): number {
@@ -57,7 +51,7 @@ function sortedMean(values: number[]): number {
 export function cscvReference(l: CscvLayout, ranks: readonly number[], ties: TieRule = 'first'): CscvCombinationResults {
   const { N, S } = l;
   const k = S / 2;
-  const full = S === 32 ? 0xffffffff : (1 << S) - 1;
+  const full = fullMask(S);
   const C = ranks.length;
   const out: CscvCombinationResults = {
     rank: Float64Array.from(ranks),

@@ -1,4 +1,6 @@
 /**
+ * Test and bench only: production code never imports a twin.
+ *
  * Plain reference twin of `monteCarloShard` (SPEC 2.4): the same shard, written as the
  * obvious loops with seedrandom's `tychei` closure called once per draw. It is slow and
  * exists so the parity test can prove the fast kernel's inlined generator, cached levels
@@ -12,57 +14,17 @@
  *                previous + 1 (mod n).
  *   permutation: forward Fisher-Yates on the original order: step h swaps h with
  *                h + uniform(n - h).
- * Equity walk: `walkEquityPath` below, the literal SPEC rules.
+ * Equity walk: `walkEquityPath` (src/kernels/equity_path.ts), the literal breach rules; the
+ * gate walks the original trade order with it too.
  *
  * O(paths x horizon) time, O(horizon) extra memory.
  */
 import seedrandom from 'seedrandom';
-import { shardSeedString, uniformIndex, INV_2_32 } from '../engine/seed.js';
-import type { TradeUnit } from '../io/types.js';
-import type { BreachRuleName, MonteCarloShardTask, MonteCarloShardResult } from './drawdown_paths.js';
+import { uniformIndex } from '../../src/rng/tychei.js';
+import type { MonteCarloShardTask, MonteCarloShardResult } from '../../src/kernels/drawdown_paths.js';
+import { walkEquityPath } from '../../src/kernels/equity_path.js';
 
-export interface PathOutcome {
-  breached: boolean;
-  /** max over steps of (peak - equity) / peak, peak including the start. */
-  maxDrawdown: number;
-  finalEquity: number;
-}
-
-/**
- * Walk one equity path over `values[order[0]], values[order[1]], ...` (SPEC 2.4):
- * `return` compounds (equity = max(0, equity x (1 + r))), `pnl` adds; the peak includes
- * the start. Breach when equity <= (1 - limit) x peak (drawdown), equity <= start x
- * (1 - limit) (static) or equity <= peak - limit (trailing), peak including the current
- * equity; a path breaches at most once. O(length).
- */
-export function walkEquityPath(
-  values: ArrayLike<number>,
-  order: ArrayLike<number>,
-  unit: TradeUnit,
-  startEquity: number,
-  rule: BreachRuleName,
-  limit: number,
-): PathOutcome {
-  let equity = startEquity;
-  let peak = startEquity;
-  let maxDrawdown = 0;
-  let breached = false;
-  for (let h = 0; h < order.length; h++) {
-    const x = values[order[h]];
-    equity = unit === 'return' ? Math.max(0, equity * (1 + x)) : equity + x;
-    if (equity > peak) peak = equity;
-    const drawdown = (peak - equity) / peak;
-    if (drawdown > maxDrawdown) maxDrawdown = drawdown;
-    if (!breached) {
-      // The SPEC's comparisons literally (not the drawdown ratio against the limit, which
-      // rounds differently at the boundary: a -20% trade must breach a 20% limit).
-      if (rule === 'drawdown') breached = equity <= (1 - limit) * peak;
-      else if (rule === 'static') breached = equity <= startEquity * (1 - limit);
-      else breached = equity <= peak - limit;
-    }
-  }
-  return { breached, maxDrawdown, finalEquity: equity };
-}
+export { walkEquityPath, type PathOutcome } from '../../src/kernels/equity_path.js';
 
 /** The trade indices of one resampled path, drawn from `next` (a seedrandom int32 source). */
 export function resamplePathIndices(
@@ -98,7 +60,9 @@ export function resamplePathIndices(
 
 export function monteCarloShardReference(task: MonteCarloShardTask): MonteCarloShardResult {
   const values = new Float64Array(task.trades, 0, task.n);
-  const prng = seedrandom.tychei(shardSeedString(task.runSeed, 'monteCarlo', task.shardIndex));
+  // seedrandom's own generator, restored from the task's state: its int32() per draw.
+  const [a, b, c, d] = task.rng;
+  const prng = seedrandom.tychei('', { state: { a, b, c, d } });
   const next = (): number => prng.int32();
   const maxDrawdown = new Float64Array(task.paths);
   const finalEquity = new Float64Array(task.paths);
