@@ -445,10 +445,12 @@ const cases: Case[] = [
     name: 'a second batch on a journal in use is refused in one line; the first completes',
     args: () => [shared],
     during: async (c, child) => {
-      // Hold the first batch still (SIGSTOP) while it owns the journal, so the second one
-      // certainly meets a live lock, then let it finish.
-      await untilLines(c.j, 1, child);
+      // Hold the first batch still (SIGSTOP) as soon as it owns the journal (its lock file
+      // appears before any work), so the second one certainly meets a live lock even on a
+      // loaded machine, then let it finish.
+      await waitForFile(`${c.j}.lock`, 20_000, () => child.exitCode !== null);
       child.kill('SIGSTOP');
+      expect(existsSync(`${c.j}.lock`), 'the first batch still holds its lock').toBe(true);
       try {
         c.s.second = await runCliAsync(['batch', shared, '--out', c.j, '--policy', policy, '--workers', '0', '--progress', 'none']);
       } finally {
