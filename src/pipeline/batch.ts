@@ -20,7 +20,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { GauntletError, inputError, internalError, toGauntletError, workerCrash } from '../errors.js';
 import { PoolExecutor, type ShardExecutor } from '../engine/executor.js';
 import { sha256Hex } from '../io/hash.js';
@@ -95,15 +95,7 @@ export interface WalkResult {
 /** Let signal handlers (and other callbacks) run between synchronous steps. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * Fault injection for the tests, never set in production: a folder with this name fails to
- * list with EACCES, as a permission-denied folder does for an ordinary user (root, as in CI,
- * is never denied, so `chmod 000` cannot provoke it there).
- */
-const FAULT_UNLISTABLE = process.env.GAUNTLET_FAULT_UNLISTABLE;
-
 function listFolder(d: string): Dirent[] {
-  if (FAULT_UNLISTABLE && basename(d) === FAULT_UNLISTABLE) throw Object.assign(new Error(`EACCES: permission denied, scandir '${d}'`), { code: 'EACCES' });
   return readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -6,13 +6,13 @@
  * what the journal (and its lock) hold afterwards. Cases run concurrently.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, chmodSync, lstatSync, cpSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, chmodSync, lstatSync, cpSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lineCount, runCliAsync, waitForFile, type AsyncResult } from '../helpers/spawn.js';
+import { canDropPrivileges, lineCount, runCliAsync, waitForFile, type AsyncResult } from '../helpers/spawn.js';
 import { writeBundle } from '../helpers/bundle.js';
 import { APPROVED, batchFolder, caseDir, isRoot, ls, mkfifo, mknod, tmpRoot, writePolicy } from './corpus_helpers.js';
 import { entryKey, journalEntryFor, scanBundle } from '../../src/pipeline/batch.js';
@@ -54,6 +54,8 @@ interface Case {
   /** Batch folder and extra flags; the journal, policy and --progress none are added. */
   args: (c: Ctx) => string[];
   env?: (c: Ctx) => Record<string, string>;
+  /** Run the batch as an unprivileged user (root runs only): permissions then apply for real. */
+  unprivileged?: boolean;
   /** Acts while the batch runs. */
   during?: (c: Ctx, child: ChildProcess) => Promise<void>;
   code: number | ((c: Ctx, r: AsyncResult) => number);
@@ -61,6 +63,28 @@ interface Case {
   stderr: RegExp | null | 'note?';
   check?: (c: Ctx, r: AsyncResult) => void | Promise<void>;
   timeoutMs?: number;
+}
+
+/** The unprivileged user root runs permission cases as. */
+const NOBODY = 65534;
+
+/**
+ * As root, an unprivileged run needs setpriv and every folder on the way open to 'nobody'
+ * (the corpus root, the case folder, the policy); returns the skip reason when impossible.
+ */
+function unprivilegedSkip(c: Ctx): string | null {
+  if (!isRoot) return null;
+  if (!canDropPrivileges()) return 'running as root without setpriv: cannot drop to an unprivileged user to meet a real permission error';
+  chmodSync(root, 0o755);
+  chmodSync(c.d, 0o777);
+  chmodSync(policy, 0o644);
+  for (const e of readdirSync(join(c.d, 'c'), { recursive: true, withFileTypes: true })) {
+    const p = join(e.parentPath, e.name);
+    if (e.isDirectory() && !['locked', 'extra'].includes(e.name)) chmodSync(p, 0o777);
+    else if (e.isFile()) chmodSync(p, 0o644);
+  }
+  chmodSync(join(c.d, 'c'), 0o777);
+  return null;
 }
 
 const lines = (file: string): string[] => {
@@ -324,11 +348,12 @@ const cases: Case[] = [
     setup: (c) => {
       own(c, 2);
       mkdirSync(join(c.d, 'c', 'locked', 'inner'), { recursive: true });
-      if (!isRoot) chmodSync(join(c.d, 'c', 'locked'), 0);
+      chmodSync(join(c.d, 'c', 'locked'), 0);
+      return unprivilegedSkip(c);
     },
     args: (c) => [join(c.d, 'c')],
-    // root is never denied: the test injects the EACCES an ordinary user would get.
-    env: (): Record<string, string> => (isRoot ? { GAUNTLET_FAULT_UNLISTABLE: 'locked' } : {}),
+    // root is never denied: as root the batch runs as 'nobody', so chmod 000 bites for real.
+    unprivileged: true,
     code: 2,
     stderr: null,
     check: (c, r) => {
@@ -337,7 +362,7 @@ const cases: Case[] = [
       expect(recs[2]).toMatchObject({ decision: 'ERROR', error: { code: 'E_FILE_READ', exitCode: 2 } });
       expect(recs[2].error.message).toMatch(/locked: cannot list folder \(EACCES: permission denied\); skipped/);
       expect(r.stdout).toMatch(/malformed 1/);
-      if (!isRoot) chmodSync(join(c.d, 'c', 'locked'), 0o755);
+      chmodSync(join(c.d, 'c', 'locked'), 0o755);
     },
   },
   {
@@ -345,17 +370,18 @@ const cases: Case[] = [
     setup: (c) => {
       own(c, 2);
       mkdirSync(join(c.d, 'c', 'b00', 'extra'));
-      if (!isRoot) chmodSync(join(c.d, 'c', 'b00', 'extra'), 0);
+      chmodSync(join(c.d, 'c', 'b00', 'extra'), 0);
+      return unprivilegedSkip(c);
     },
     args: (c) => [join(c.d, 'c')],
-    env: (): Record<string, string> => (isRoot ? { GAUNTLET_FAULT_UNLISTABLE: 'extra' } : {}),
+    unprivileged: true,
     code: 2,
     stderr: null,
     check: (c) => {
       const recs = records(c.j);
       expect(recs[0]).toMatchObject({ bundle: 'b00', decision: 'ERROR', id: 'cand-0', error: { code: 'E_FILE_READ', exitCode: 2 } });
       expect(recs[1]).toMatchObject({ bundle: 'b01', decision: 'REJECTED' });
-      if (!isRoot) chmodSync(join(c.d, 'c', 'b00', 'extra'), 0o755);
+      chmodSync(join(c.d, 'c', 'b00', 'extra'), 0o755);
     },
   },
   {
@@ -580,7 +606,8 @@ async function runCase(c: Case, skip: (note: string) => never): Promise<void> {
   const [dir, ...rest] = c.args(ctx);
   const args = ['batch', dir, '--out', ctx.j, '--policy', policy, '--workers', '0', '--progress', 'none', ...rest];
   let during: Promise<void> = Promise.resolve();
-  const r = await runCliAsync(args, { env: c.env?.(ctx), timeoutMs: c.timeoutMs ?? 45_000, onStart: (child) => (during = c.during ? c.during(ctx, child) : during) });
+  const asUid = c.unprivileged && isRoot ? NOBODY : undefined;
+  const r = await runCliAsync(args, { env: c.env?.(ctx), asUid, timeoutMs: c.timeoutMs ?? 45_000, onStart: (child) => (during = c.during ? c.during(ctx, child) : during) });
   await during;
   const code = typeof c.code === 'function' ? c.code(ctx, r) : c.code;
   expect(r.code, r.stderr).toBe(code);

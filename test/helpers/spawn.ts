@@ -23,12 +23,26 @@ export interface AsyncOptions {
   /** Called once the process is started (to signal it, watch its files, ...). */
   onStart?: (child: ChildProcess) => void;
   timeoutMs?: number;
+  /**
+   * Run as this unprivileged uid (and its gid) through util-linux's setpriv: as root, the only
+   * way to meet a permission error for real (root is never denied). Needs root and setpriv.
+   */
+  asUid?: number;
+}
+
+/** Whether runCliAsync can drop to another user here (root, with setpriv on the PATH). */
+export function canDropPrivileges(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  return ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv'].some((p) => existsSync(p));
 }
 
 export function runCliAsync(args: string[], opts: AsyncOptions = {}): Promise<AsyncResult> {
   return new Promise((resolve, reject) => {
     const out = opts.stdout ?? 'pipe';
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const [cmd, argv] = opts.asUid === undefined
+      ? [process.execPath, [CLI, ...args]]
+      : ['setpriv', [`--reuid=${opts.asUid}`, `--regid=${opts.asUid}`, '--clear-groups', process.execPath, CLI, ...args]];
+    const child = spawn(cmd, argv, {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', typeof out === 'number' ? out : 'pipe', 'pipe'],
