@@ -1,18 +1,10 @@
 /**
- * The shape every gate returns (SPEC 4 / ARCHITECTURE step 3). Kept JSON-plain so the
- * report is a deterministic JSON.stringify of it.
+ * The shape every gate returns (docs/formats.md, "Report"). Kept JSON-plain so the report is a
+ * deterministic JSON.stringify of it. Which gates exist, in which order, is the registry's
+ * (src/gates/index.ts).
  */
 /** A gate's key in the policy, the report and the journal (the registry's names). */
 export type GateName = string;
-
-/** Report key and text-summary label for each gate, in report order. */
-export const GATE_ORDER: readonly GateName[] = ['winRate', 'walkForward', 'pbo', 'monteCarlo'];
-export const GATE_LABEL: Record<string, string> = {
-  winRate: 'win_rate',
-  walkForward: 'walk_forward_efficiency',
-  pbo: 'pbo',
-  monteCarlo: 'mc_breach_probability',
-};
 
 export type Comparison = '>' | '<';
 
@@ -42,4 +34,13 @@ export interface GateResult<D = Record<string, unknown>> {
 
 export function compare(value: number, comparison: Comparison, threshold: number): boolean {
   return comparison === '>' ? value > threshold : value < threshold;
+}
+
+/**
+ * A gate function's result seen as what it ran: its own details type. The registry calls a
+ * decision gate only when the policy enables it, so the function's disabled-result branch
+ * (kept for direct callers) never reaches a definition's run().
+ */
+export function ranWith<D>(r: GateResult): GateResult<D> {
+  return r as unknown as GateResult<D>;
 }

@@ -1,5 +1,6 @@
 /** The Monte Carlo breach gate's registry entry (docs/methodology.md, "Monte Carlo"). */
 import type { GateDefinition } from '../registry.js';
+import { ranWith } from '../types.js';
 import { fmt } from '../sharpe_family/result.js';
 import { monteCarloDetailsSchema, type MonteCarloDetails } from './details.js';
 import { monteCarloGate } from './gate.js';
@@ -16,7 +17,7 @@ export const monteCarloDefinition: GateDefinition<Options, MonteCarloDetails> = 
   optionsSchema: monteCarloOptionsSchema,
   detailsSchema: monteCarloDetailsSchema,
   async run(input, options, ctx) {
-    return (await monteCarloGate(input.trades, { ...options, strict: ctx.strict }, ctx, { initialEquity: input.initialEquity })) as never;
+    return ranWith<MonteCarloDetails>(await monteCarloGate(input.trades, { ...options, strict: ctx.strict }, ctx, { initialEquity: input.initialEquity }));
   },
   resourcePlan(input, options, ctx) {
     const n = input.trades.n;

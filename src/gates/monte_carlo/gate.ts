@@ -38,27 +38,8 @@ export interface QuantileSummary {
   p99: number;
 }
 
-export type MonteCarloDetails = {
-  method: MonteCarloOptions['method'];
-  unit: Trades['unit'];
-  paths: number;
-  horizon: number;
-  /** Mean block length b of the stationary bootstrap (null for iid / permutation). */
-  blockLength: { value: number | null; auto: boolean; politisWhite: { raw: number | null; max: number; mHat: number; M: number } | null };
-  breach: { rule: MonteCarloOptions['breach']['rule']; limit: number };
-  /** Equity each path starts from (initialEquity, or 1 in return mode without one). */
-  startEquity: number;
-  breaches: number;
-  clopperPearson95: [number, number];
-  clopperPearson95UpperOneSided: number;
-  maxDrawdownQuantiles: QuantileSummary;
-  finalEquityQuantiles: QuantileSummary;
-  /** The unshuffled trade sequence, as a separate fact (not part of the estimate). */
-  originalSequence: { breached: boolean; maxDrawdown: number; finalEquity: number };
-  shardSize: number;
-  shards: number;
-  generator: string;
-};
+export type { MonteCarloDetails } from './details.js';
+import type { MonteCarloDetails } from './details.js';
 
 /** Fewest paths that can certify `threshold`: P >= ceil(3 / threshold) (SPEC 2.4, "rule of three"). */
 export function minimumPaths(threshold: number): number {

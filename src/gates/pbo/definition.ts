@@ -1,5 +1,6 @@
 /** The PBO gate's registry entry (docs/methodology.md, "PBO"). */
 import type { GateDefinition } from '../registry.js';
+import { ranWith } from '../types.js';
 import { fmt } from '../sharpe_family/result.js';
 import { pboDetailsSchema, type PboDetails } from './details.js';
 import { pboGate } from './gate.js';
@@ -14,7 +15,7 @@ export const pboDefinition: GateDefinition<PboOptions, PboDetails> = {
   optionsSchema: pboOptionsSchema,
   detailsSchema: pboDetailsSchema,
   async run(input, options, ctx) {
-    return (await pboGate(input.returns, options, ctx)) as never;
+    return ranWith<PboDetails>(await pboGate(input.returns, options, ctx));
   },
   resourcePlan(input, options) {
     return pboPlan(input.returns.T, input.returns.N, options.S, options.maxCombinations, false);

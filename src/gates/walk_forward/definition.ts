@@ -1,5 +1,6 @@
 /** The walk-forward efficiency gate's registry entry (docs/methodology.md, "Walk-forward"). */
 import type { GateDefinition } from '../registry.js';
+import { ranWith } from '../types.js';
 import { fmt } from '../sharpe_family/result.js';
 import { walkForwardDetailsSchema, type WalkForwardDetails } from './details.js';
 import { walkForwardGate } from './gate.js';
@@ -15,7 +16,7 @@ export const walkForwardDefinition: GateDefinition<WalkForwardOptions, WalkForwa
   optionsSchema: walkForwardOptionsSchema,
   detailsSchema: walkForwardDetailsSchema,
   async run(input, options, ctx) {
-    return (await walkForwardGate(input.returns, options, ctx, { periodsPerYear: input.periodsPerYear, strict: ctx.strict })) as never;
+    return ranWith<WalkForwardDetails>(await walkForwardGate(input.returns, options, ctx, { periodsPerYear: input.periodsPerYear, strict: ctx.strict }));
   },
   resourcePlan(input, options) {
     try {

@@ -50,51 +50,8 @@ import {
   type WalkForwardSegmentTask,
 } from '../../kernels/walk_forward_folds.js';
 
-export type WalkForwardFoldDetails = {
-  fold: number;
-  isRows: [number, number];
-  oosRows: [number, number];
-  isDates: [string, string];
-  oosDates: [string, string];
-  selected: string;
-  selectedIndex: number;
-  isAnnualisedReturn: number;
-  oosAnnualisedReturn: number;
-  isSharpe: number | null;
-  oosSharpe: number | null;
-  /** oosAnnualisedReturn / isAnnualisedReturn, null when the fold's IS return is <= 0. */
-  ratio: number | null;
-  /** Columns exactly tied for the best IS metric (1 = no tie). */
-  tiedColumns: number;
-  /** Under ties 'average' with a tie: the tied columns whose row-wise average the fold's results are. */
-  averagedOver?: string[];
-};
-
-export type WalkForwardDetails = {
-  metric: 'sharpe' | 'mean';
-  periodsPerYear: number;
-  folds: number;
-  foldResults: WalkForwardFoldDetails[];
-  aggregateIsAnnualisedReturn: number;
-  aggregateOosAnnualisedReturn: number;
-  medianFoldRatio: number | null;
-  foldsInMedian: number;
-  profitableOosFolds: number;
-  stitchedOosSharpe: number | null;
-  /** t-statistic of the pooled IS returns of the selected columns (null when they are all equal). */
-  isTStat: number | null;
-  ties: 'first' | 'average';
-  /** Folds in which two or more columns tied exactly for the best IS metric. */
-  tiedSelections: number;
-  unusedRows: number;
-  scheme: WalkForwardScheme;
-  isOosRatio: number;
-  gap: number;
-  oosLength: number;
-  rowSegments: number;
-  shardSize: number;
-  shards: number;
-};
+export type { WalkForwardDetails, WalkForwardFoldDetails } from './details.js';
+import type { WalkForwardDetails, WalkForwardFoldDetails } from './details.js';
 
 /** Annualised Sharpe from a window's mean and M2, or null when its values are all equal (`constant`). */
 function annualisedSharpe(mean: number, m2: number, rows: number, periodsPerYear: number, constant: boolean): number | null {

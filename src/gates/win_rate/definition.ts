@@ -1,5 +1,6 @@
 /** The win-rate gate's registry entry (docs/methodology.md, "Win rate"). */
 import type { GateDefinition } from '../registry.js';
+import { ranWith } from '../types.js';
 import { fmt } from '../sharpe_family/result.js';
 import { winRateDetailsSchema, type WinRateDetails } from './details.js';
 import { winRateGate } from './gate.js';
@@ -15,7 +16,7 @@ export const winRateDefinition: GateDefinition<Options, WinRateDetails> = {
   optionsSchema: winRateOptionsSchema,
   detailsSchema: winRateDetailsSchema,
   async run(input, options, ctx) {
-    return winRateGate(input.trades, { ...options, strict: ctx.strict }) as never;
+    return ranWith<WinRateDetails>(winRateGate(input.trades, { ...options, strict: ctx.strict }));
   },
   summary(r) {
     const d = r.details;

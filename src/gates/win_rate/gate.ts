@@ -11,18 +11,8 @@ import type { WinRateOptions } from './options.js';
 import { FEW_TRADES_WARNING_BELOW, STRICT_CONFIDENCE } from '../../config/defaults.js';
 
 
-export type WinRateDetails = {
-  n: number;
-  wins: number;
-  losses: number;
-  breakevens: number;
-  /** Two-sided 95% Wilson score interval for the win probability. */
-  wilson95: [number, number];
-  /** One-sided 95% Wilson lower bound (what strict mode gates on). */
-  wilson95LowerOneSided: number;
-  /** Exact one-sided p-value of H0: p <= threshold, = P(X >= wins | n, threshold). */
-  binomialPValue: number;
-};
+export type { WinRateDetails } from './details.js';
+import type { WinRateDetails } from './details.js';
 
 /**
  * Counts wins (value > 0), losses (value < 0) and breakevens (value == 0, either sign of zero)
