@@ -1,5 +1,5 @@
 /**
- * Monte Carlo breach gate benchmark (SPEC 5, issue 2).
+ * Monte Carlo breach gate benchmark (README, "Benchmarks").
  *   1. Kernel, 1,000 trades x 100,000 paths (quick: 10,000 paths), one thread: the fast
  *      kernel (inlined tychei, branch-free tracking) against its reference twin (seedrandom
  *      closure per draw, obvious loops) in the same run, for iid and stationary (Politis-White

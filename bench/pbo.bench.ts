@@ -1,5 +1,5 @@
 /**
- * PBO (CSCV) gate benchmark (SPEC 5, issue 3).
+ * PBO (CSCV) gate benchmark (README, "Benchmarks").
  *   1. T = 2,520, N = 1,000, S = 16 (12,870 combinations): the whole gate in-process (fast
  *      kernel: block moments, revolving-door walk, complement pairs) against the reference
  *      kernel (recompute both halves of every column from rows) in the same run. The

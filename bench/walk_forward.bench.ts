@@ -1,5 +1,5 @@
 /**
- * Walk-forward gate benchmark (SPEC 5, issue 4): T = 5,000, N = 1,000, K = 10 (r = 4,
+ * Walk-forward gate benchmark (README, "Benchmarks"): T = 5,000, N = 1,000, K = 10 (r = 4,
  * rolling, Sharpe selection). The segment/prefix kernels (gate in-process) against the
  * brute-force reference (slice rows, recompute every column per fold) in the same run; the
  * issue asks for at least 20x. Then folds/s over the bench's worker counts.

@@ -2,7 +2,7 @@
  * Every error Gauntlet reports is built here, so each has one code, one exit code and one
  * message shape (piscina's style: errors in one module, a test per message).
  *
- * Exit codes (DEVELOPERS brief / SPEC 4): 0 approved, 1 rejected, 2 bad input or usage,
+ * Exit codes (README, "Exit codes"): 0 approved, 1 rejected, 2 bad input or usage,
  * 3 internal error.
  */
 

@@ -43,7 +43,7 @@ describe('fixture builder determinism', () => {
     }
   });
 
-  it('writes LF-only text with the SPEC 1.1 manifest keys', () => {
+  it('writes LF-only text with the documented manifest keys', () => {
     for (const [rel, text] of buildBundles(priceCsv)) {
       expect(text.includes('\r'), rel).toBe(false);
       expect(text.endsWith('\n'), rel).toBe(true);

@@ -46,7 +46,7 @@ export const DEFAULTS = {
 } as const;
 
 /**
- * Fixed shard sizes (SPEC 3): they never depend on the worker count, and the report records
+ * Fixed shard sizes (docs/methodology.md, "Determinism and sharding"): they never depend on the worker count, and the report records
  * them. MC: paths per shard (>= 1,024 so per-task overhead is negligible next to 1,024 x H
  * path-steps). PBO: combinations per shard. WF: one fold per shard.
  */

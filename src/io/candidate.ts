@@ -1,5 +1,5 @@
 /**
- * The candidate bundle (SPEC 1.1): candidate.json + returns.csv + trades.csv [+ model
+ * The candidate bundle (docs/formats.md, "Candidate bundle"): candidate.json + returns.csv + trades.csv [+ model
  * artifact]. Loads and validates everything once, into shared buffers, and records each
  * input's path, SHA-256 and shape for the report's provenance.
  */

@@ -1,5 +1,5 @@
 /**
- * returns.csv (SPEC 1.2) -> ReturnsMatrix: a T x N float64 matrix in a SharedArrayBuffer.
+ * returns.csv (docs/formats.md, "returns.csv") -> ReturnsMatrix: a T x N float64 matrix in a SharedArrayBuffer.
  * Streamed (CsvReader): each cell goes from the file's bytes straight into a Float64 block
  * through a char-code decimal parser (src/io/fast_number.ts, bit-identical to Number()),
  * falling back to the general cell parser for anything it cannot certify, which also words
@@ -15,7 +15,7 @@ import { InputFile, type Containment } from './input_file.js';
 import type { ReturnsMatrix } from './types.js';
 
 export interface ReturnsCsvOptions {
-  /** Fewest configuration columns accepted (SPEC 1.2: N >= 2; walk-forward alone accepts 1). */
+  /** Fewest configuration columns accepted (docs/formats.md, "returns.csv": N >= 2; walk-forward alone accepts 1). */
   minColumns?: number;
   /** Fewest data rows accepted. */
   minRows?: number;

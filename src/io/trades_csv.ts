@@ -1,5 +1,5 @@
 /**
- * trades.csv (SPEC 1.3) -> Trades: the candidate's own trades in exit-time order, values in
+ * trades.csv (docs/formats.md, "trades.csv") -> Trades: the candidate's own trades in exit-time order, values in
  * a SharedArrayBuffer. Needs `exit_time` and exactly one of `return` / `pnl`, matching the
  * trade unit; other columns are scanned past and ignored (they cost no memory). Streamed:
  * memory is 8 bytes a trade in blocks plus the final shared copy (16 bytes a trade at the

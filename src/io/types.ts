@@ -1,6 +1,6 @@
 /**
  * Loaded inputs. Numeric data lives in SharedArrayBuffers so the pool's workers read it
- * without a copy per task (SPEC 3); the typed-array views here are over those buffers.
+ * without a copy per task (docs/methodology.md, "Determinism and sharding"); the typed-array views here are over those buffers.
  */
 
 export interface ReturnsMatrix {

@@ -1,7 +1,7 @@
 /**
  * Automatic mean block length for the stationary bootstrap: Politis & White (2004),
  * "Automatic Block-Length Selection for the Dependent Bootstrap", with the correction of
- * Patton, Politis & White (2009), exactly as written in SPEC Appendix A.
+ * Patton, Politis & White (2009), exactly as written in docs/methodology.md, "Block length".
  *
  * On the demeaned series e = x - mean(x) of length n:
  *   b_max = ceil(min(3 sqrt(n), n / 3));  K = max(5, floor(log10 n));

@@ -2,7 +2,7 @@
  * Combinations of S blocks taken k at a time, as bitmasks (bit b = block b, blocks in time
  * order; S <= 32 so a mask fits an int32 / uint32).
  *
- * Two orders are used by CSCV (SPEC 2.3):
+ * Two orders are used by CSCV (docs/methodology.md, "PBO"):
  *   - lexicographic, the order of Python's `itertools.combinations(range(S), k)` and R's
  *     `combn`: the order in which results are reported. Ranked and unranked with
  *     combinadics (Knuth, TAOCP 7.2.1.3; Kreher & Stinson, Combinatorial Algorithms, 2.3).

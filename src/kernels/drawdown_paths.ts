@@ -1,5 +1,5 @@
 /**
- * Monte Carlo equity paths for the breach gate (SPEC 2.4): one shard = a fixed range of
+ * Monte Carlo equity paths for the breach gate (docs/methodology.md, "Monte Carlo"): one shard = a fixed range of
  * paths, each resampling the trade sequence (iid bootstrap, Politis-Romano stationary
  * bootstrap, or a Fisher-Yates permutation) and walking the equity curve to record
  * whether it breached, its maximum drawdown (fraction of the running peak) and its final
@@ -23,7 +23,7 @@
  *     y itself whenever x <= y <= 2x; so peak, max drawdown, min equity and max drop equal
  *     the reference's to within an ulp. The one division per step is off the critical
  *     dependency chain (removing it measured no faster).
- *   - test the breach rule at every step in the SPEC's own form, equity <= a x peak + b
+ *   - test the breach rule at every step in the documented form (docs/methodology.md, "Monte Carlo"), equity <= a x peak + b
  *     (`breachLine`), branch-free (`hit |= +(...)`): a path counts at most once.
  *
  * Cost: O(paths x horizon) time; O(n) extra memory per shard (the 1 + r table, or the
@@ -91,12 +91,12 @@ interface Frame {
 }
 
 /**
- * The SPEC 2.4 breach rules as one line in (peak, equity): a path breaches at the first step
+ * The breach rules (docs/methodology.md, "Monte Carlo") as one line in (peak, equity): a path breaches at the first step
  * where equity <= a x peak + b, the peak including the current equity:
  *   drawdown: a = 1 - limit, b = 0        (equity <= (1 - limit) x peak)
  *   static:   a = 0,         b = start x (1 - limit)
  *   trailing: a = 1,         b = -limit   (equity <= peak - limit)
- * Each threshold is computed exactly as the SPEC's own expression (1 x peak + (-limit) is
+ * Each threshold is computed exactly as the documented expression (1 x peak + (-limit) is
  * peak - limit, 0 x peak + b is b), so the loops compare exactly what the reference twin
  * compares, branch-free (`hit |= +(equity <= threshold)`), and a path counts at most once.
  */

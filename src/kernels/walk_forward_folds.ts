@@ -1,5 +1,5 @@
 /**
- * Walk-forward shard kernels (SPEC 2.2, 3). The gate runs two rounds of shards:
+ * Walk-forward shard kernels (docs/methodology.md, "Walk-forward" and "Determinism and sharding"). The gate runs two rounds of shards:
  *
  * 1. `segment` shards: the used rows are cut at every window edge (`windowEdges`) into
  *    segments; shard s computes each column's mean and M2 over segment s straight from the

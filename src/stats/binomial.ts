@@ -1,5 +1,5 @@
 /**
- * Exact binomial tail probabilities (SPEC 2.1: the win-rate gate's one-sided p-value).
+ * Exact binomial tail probabilities (docs/methodology.md, "Win rate": the win-rate gate's one-sided p-value).
  */
 import { internalError } from '../errors.js';
 import { regularizedIncompleteBeta } from './beta.js';

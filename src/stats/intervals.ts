@@ -1,7 +1,7 @@
 /**
- * Confidence intervals for a binomial proportion k / n: Wilson score (win rate, SPEC 2.1) and
- * Clopper-Pearson exact (Monte Carlo breach probability, SPEC 2.4). One-sided bounds (strict
- * mode, SPEC 1.4) are the matching end of the two-sided interval at level 1 - 2(1 - confidence).
+ * Confidence intervals for a binomial proportion k / n: Wilson score (win rate, docs/methodology.md, "Win rate") and
+ * Clopper-Pearson exact (Monte Carlo breach probability, docs/methodology.md, "Monte Carlo"). One-sided bounds (strict
+ * mode, docs/formats.md, "Policy") are the matching end of the two-sided interval at level 1 - 2(1 - confidence).
  */
 import { internalError } from '../errors.js';
 import { betaQuantile } from './beta.js';

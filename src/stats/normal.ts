@@ -1,6 +1,6 @@
 /**
  * Standard normal distribution: quantile (inverse CDF) and CDF, both to full double precision.
- * Used for the Wilson score interval's critical value (SPEC 2.1, 1.4 strict mode).
+ * Used for the Wilson score interval's critical value (docs/methodology.md, "Win rate", and strict mode).
  */
 import { internalError } from '../errors.js';
 

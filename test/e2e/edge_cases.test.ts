@@ -20,7 +20,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const ctx = { executor: new InProcessExecutor(), seed: 1 };
 const mc = (o: Record<string, unknown>) => ({ ...monteCarloOptionsSchema.parse({ paths: 200, ...o }), strict: false });
 
-describe('breach rules compare exactly as SPEC 2.4 writes them', () => {
+describe('breach rules compare exactly as docs/methodology.md writes them', () => {
   it('a -20% trade breaches a 20% drawdown limit (equity 0.8 <= 0.8 x peak 1)', async () => {
     const r = await monteCarloGate(makeTrades([-0.2]), mc({ method: 'iid', breach: { rule: 'drawdown', limit: 0.2 } }), ctx, { initialEquity: null });
     expect(r.value).toBe(1);

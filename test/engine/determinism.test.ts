@@ -1,5 +1,5 @@
 /**
- * Determinism (SPEC 3): the same bundle + policy + seed give byte-identical report JSON on
+ * Determinism (docs/methodology.md, "Determinism and sharding"): the same bundle + policy + seed give byte-identical report JSON on
  * every executor: in-process, a single-threaded executor that runs shards in seeded random
  * orders (test/helpers/shuffled_executor.ts), and pools of 1, 2 and 3 threads; and the CLI
  * prints the same bytes for --workers 0, 1 and 2. A different run seed moves the Monte

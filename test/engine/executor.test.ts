@@ -1,5 +1,5 @@
 /**
- * Shard executors (SPEC 3): results come back in task order whatever order the shards
+ * Shard executors (docs/methodology.md, "Determinism and sharding"): results come back in task order whatever order the shards
  * complete in, and a GauntletError thrown by a kernel on a worker thread comes back with
  * its code, message and exit code intact.
  *

@@ -31,7 +31,7 @@ describe('winRateGate', () => {
     expect(winRateGate(trades, options({ threshold: 0.43 })).pass).toBe(false);
   });
 
-  it('reports the seed default threshold, strict ">" comparison and the SPEC 2.1 details', () => {
+  it('reports the seed default threshold, strict ">" comparison and the documented details', () => {
     const r = winRateGate(makeTrades(tradeValues(592, 408)), options());
     expect(r.gate).toBe('winRate');
     expect(r.enabled).toBe(true);

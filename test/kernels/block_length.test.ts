@@ -15,7 +15,7 @@ function ar1(seed: string, n: number, phi: number): Float64Array {
   return x;
 }
 
-describe('Politis-White automatic block length (SPEC Appendix A)', () => {
+describe('Politis-White automatic block length (docs/methodology.md, "Block length")', () => {
   it('matches a hand computation on a tiny series', () => {
     // x = e (mean 0), n = 10: sum e^2 = 24; sum e[t]e[t+1] = -7; b_max = ceil(min(9.49, 3.33)) = 4;
     // K = 5; m_max = ceil(3.16) + 5 = 9; c = 2 sqrt(1 / 10) = 0.6325.

@@ -34,7 +34,7 @@ function rel(a: number, b: number): number {
 }
 
 describe('walkForwardWindows', () => {
-  it('rolling windows follow SPEC 2.2 exactly, with the gap and unused rows', () => {
+  it('rolling windows follow the window formulas exactly, with the gap and unused rows', () => {
     // T = 30, K = 3, r = 2, g = 2: L = floor(28 / 5) = 5, unused = 30 - 25 - 2 = 3.
     const p = walkForwardWindows(30, 3, 2, 2, 'rolling');
     expect(p.oosLength).toBe(5);

@@ -1,7 +1,7 @@
 /**
  * Test and bench only: production code never imports a twin.
  *
- * Plain reference twin of `monteCarloShard` (SPEC 2.4): the same shard, written as the
+ * Plain reference twin of `monteCarloShard` (docs/methodology.md, "Monte Carlo"): the same shard, written as the
  * obvious loops with seedrandom's `tychei` closure called once per draw. It is slow and
  * exists so the parity test can prove the fast kernel's inlined generator, cached levels
  * and specialised loops change nothing.

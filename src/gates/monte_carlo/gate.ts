@@ -1,10 +1,10 @@
 /**
- * Monte Carlo breach-probability gate (SPEC 2.4; strict mode SPEC 1.4): resample the
+ * Monte Carlo breach-probability gate (docs/methodology.md, "Monte Carlo"; strict mode: "Policy" in docs/formats.md): resample the
  * candidate's trades into P equity paths of H trades and estimate the probability that a
  * path breaches the policy's loss rule. Passes when the breach probability (or, strict, its
  * one-sided 95% Clopper-Pearson upper bound) is below the threshold.
  *
- * Sharding (SPEC 3): paths are cut into shards of SHARD_SIZES.monteCarloPaths; shard k
+ * Sharding (docs/methodology.md, "Determinism and sharding"): paths are cut into shards of SHARD_SIZES.monteCarloPaths; shard k
  * covers paths [k S, min(P, (k + 1) S)) and draws from shardRngState(seed, 'monteCarlo', k),
  * derived here and carried in the task, so the result does not depend on the worker count. Shards carry the trades'
  * SharedArrayBuffer, never a copy, and merge in shard order (integer breach count; per-path
@@ -41,7 +41,7 @@ export interface QuantileSummary {
 export type { MonteCarloDetails } from './details.js';
 import type { MonteCarloDetails } from './details.js';
 
-/** Fewest paths that can certify `threshold`: P >= ceil(3 / threshold) (SPEC 2.4, "rule of three"). */
+/** Fewest paths that can certify `threshold`: P >= ceil(3 / threshold) (docs/methodology.md, "Monte Carlo": the rule of three). */
 export function minimumPaths(threshold: number): number {
   return Math.ceil(3 / threshold);
 }

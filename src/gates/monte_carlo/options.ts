@@ -5,7 +5,7 @@ import { OPTION_LIMITS } from '../../config/limits.js';
 const d = DEFAULTS.monteCarlo;
 
 /**
- * Breach rule (SPEC 2.4). drawdown/static: `limit` is a fraction in (0, 1).
+ * Breach rule (docs/methodology.md, "Monte Carlo"). drawdown/static: `limit` is a fraction in (0, 1).
  * trailing: `limit` is a currency amount below the high-water mark (> 0).
  */
 export const breachSchema = z
@@ -18,7 +18,7 @@ export const breachSchema = z
     path: ['limit'],
   });
 
-/** Policy block for the Monte Carlo breach gate (SPEC 1.4, 2.4). */
+/** Policy block for the Monte Carlo breach gate (docs/formats.md, "Policy"; docs/methodology.md, "Monte Carlo"). */
 export const monteCarloOptionsSchema = z.strictObject({
   enabled: z.boolean().default(d.enabled),
   threshold: z.number().gt(0).max(1).default(d.threshold),

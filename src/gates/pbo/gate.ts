@@ -1,7 +1,7 @@
 /**
  * PBO gate: probability of backtest overfitting by combinatorially symmetric cross-validation
  * (Bailey, Borwein, Lopez de Prado & Zhu, "The Probability of Backtest Overfitting",
- * J. Computational Finance 20(4), 2017; SPEC 2.3).
+ * J. Computational Finance 20(4), 2017; docs/methodology.md, "PBO").
  *
  * Rows are cut into S contiguous blocks of L = T/S rows (truncate 'oldest' drops the oldest
  * T mod S rows first). For every combination c of S/2 blocks, in the lexicographic order of

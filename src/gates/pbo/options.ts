@@ -4,7 +4,7 @@ import { tieRuleSchema } from '../ties.js';
 
 const d = DEFAULTS.pbo;
 
-/** Policy block for the PBO gate (SPEC 1.4, 2.3). */
+/** Policy block for the PBO gate (docs/formats.md, "Policy"; docs/methodology.md, "PBO"). */
 export const pboOptionsSchema = z.strictObject({
   enabled: z.boolean().default(d.enabled),
   threshold: z.number().min(0).max(1).default(d.threshold),

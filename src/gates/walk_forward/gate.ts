@@ -1,5 +1,5 @@
 /**
- * Walk-forward efficiency ratio gate (SPEC 2.2; Pardo, "The Evaluation and Optimization of
+ * Walk-forward efficiency ratio gate (docs/methodology.md, "Walk-forward"; Pardo, "The Evaluation and Optimization of
  * Trading Strategies", 2nd ed., ch. 11): in each of K folds pick the column with the best IS
  * metric, then
  *   WFER = (mean OOS return of the selected columns over all OOS rows x periodsPerYear)

@@ -4,7 +4,7 @@ import { tieRuleSchema } from '../ties.js';
 
 const d = DEFAULTS.walkForward;
 
-/** Policy block for the walk-forward efficiency gate (SPEC 1.4, 2.2). */
+/** Policy block for the walk-forward efficiency gate (docs/formats.md, "Policy"; docs/methodology.md, "Walk-forward"). */
 export const walkForwardOptionsSchema = z.strictObject({
   enabled: z.boolean().default(d.enabled),
   // WFER is a ratio of annualised returns, not a probability: a threshold above 1 is legal

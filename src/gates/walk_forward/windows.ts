@@ -1,5 +1,5 @@
 /**
- * Walk-forward fold windows (SPEC 2.2): pure arithmetic on row indices, no data.
+ * Walk-forward fold windows (docs/methodology.md, "Walk-forward"): pure arithmetic on row indices, no data.
  *
  * Rows are 0-based and ranges half-open [start, end). With T rows, K folds, IS:OOS ratio r
  * and gap g (Pardo, "The Evaluation and Optimization of Trading Strategies", 2nd ed., ch. 11):

@@ -1,5 +1,5 @@
 /**
- * Win-rate gate (SPEC 2.1; strict mode SPEC 1.4): the share of trades with a positive value
+ * Win-rate gate (docs/methodology.md, "Win rate"; strict mode: "Policy" in docs/formats.md): the share of trades with a positive value
  * must exceed the policy threshold.
  */
 import { GauntletError, inputError } from '../../errors.js';
@@ -64,7 +64,7 @@ export function winRateGate(trades: Trades, options: WinRateOptions): GateResult
   }
   const n = trades.n;
   if (n === 0) {
-    // The loader already refuses an empty trades.csv (SPEC 1.3); a rate of nothing is undefined.
+    // The loader already refuses an empty trades.csv (docs/formats.md, "trades.csv"); a rate of nothing is undefined.
     throw new GauntletError('E_TOO_FEW_ROWS', `${trades.file}: no trades, so there is no win rate (at least 1 trade is required)`);
   }
   const { wins, losses, breakevens } = countOutcomes(trades);
