@@ -107,6 +107,20 @@ function inodeKey(st: { dev: number; ino: number }): string {
   return `${st.dev}:${st.ino}`;
 }
 
+/** Whether the real folder `p` is seen here for the first time (by device + inode); false when gone meanwhile. */
+function firstVisit(p: string, seen: Set<string>): boolean {
+  let s;
+  try {
+    s = lstatSync(p);
+  } catch {
+    return false; // removed meanwhile
+  }
+  const key = inodeKey(s);
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
 /**
  * Find the bundles under `dir` (a folder holding candidate.json; its subfolders are not
  * searched), visiting every real folder once. Real subfolders are walked first and symbolic
@@ -155,17 +169,7 @@ export async function walkBatchDir(dir: string, signal?: AbortSignal): Promise<W
         if (e.name.startsWith('.')) continue;
         const p = join(d, e.name);
         if (e.isSymbolicLink()) links.push(p);
-        else if (e.isDirectory()) {
-          let s;
-          try {
-            s = lstatSync(p);
-          } catch {
-            continue; // removed meanwhile
-          }
-          if (seen.has(inodeKey(s))) continue;
-          seen.add(inodeKey(s));
-          sub.push(p);
-        }
+        else if (e.isDirectory() && firstVisit(p, seen)) sub.push(p);
         // Files, FIFOs, sockets and devices are never opened by the walk.
       }
       for (let i = sub.length - 1; i >= 0; i--) stack.push(sub[i]);
@@ -280,15 +284,7 @@ export function scanBundle(bundleDir: string): BundleScan {
       const p = join(d, e.name);
       if (e.isSymbolicLink()) links.push(p);
       else if (e.isDirectory()) {
-        let s;
-        try {
-          s = lstatSync(p);
-        } catch {
-          continue;
-        }
-        if (seen.has(inodeKey(s))) continue;
-        seen.add(inodeKey(s));
-        visit(p);
+        if (firstVisit(p, seen)) visit(p);
       } else if (e.isFile()) addFile(p);
     }
   };
