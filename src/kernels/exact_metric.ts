@@ -93,10 +93,12 @@ export function exactBlockMetric(l: BlockRows, metric: ExactMetric, mask: number
   return mean / Math.sqrt(ss / (h - 1));
 }
 
-/** Exact moments of one series over a row window: mean, M2 = sum of squared deviations, and whether all values are equal. */
+/** Exact moments of one series over a row window: mean, M2 = sum of squared deviations, its extremes, and whether all values are equal. */
 export interface WindowStats {
   mean: number;
   m2: number;
+  min: number;
+  max: number;
   constant: boolean;
 }
 
@@ -118,7 +120,7 @@ export function exactWindowStats(data: Float64Array, N: number, start: number, e
     const d = data[t * N + n] - mean;
     m2 += d * d;
   }
-  return { mean, m2, constant: lo === hi };
+  return { mean, m2, min: lo, max: hi, constant: lo === hi };
 }
 
 /**

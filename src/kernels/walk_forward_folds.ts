@@ -208,29 +208,21 @@ export function walkForwardFoldShard(task: WalkForwardFoldTask): WalkForwardFold
 /**
  * Exact moments over rows [start, end) of one column, or of the row-wise average of several
  * (each row's values summed in ascending order, so the column order cannot change a bit).
- * O((end - start) x k log k) for k columns.
+ * O((end - start) x k log k) for k columns, two strided passes for one.
  */
-export function selectionStats(data: Float64Array, N: number, start: number, end: number, cols: readonly number[]): WindowStats & { min: number; max: number } {
+export function selectionStats(data: Float64Array, N: number, start: number, end: number, cols: readonly number[]): WindowStats {
+  // One column: straight from the matrix (strided reads, no copy).
+  if (cols.length === 1) return exactWindowStats(data, N, start, end, cols[0]);
   const rows = end - start;
   const series = new Float64Array(rows);
   const k = cols.length;
   const row = new Float64Array(k);
   for (let t = 0; t < rows; t++) {
-    if (k === 1) {
-      series[t] = data[(start + t) * N + cols[0]];
-      continue;
-    }
     for (let j = 0; j < k; j++) row[j] = data[(start + t) * N + cols[j]];
     row.sort();
     let s = 0;
     for (let j = 0; j < k; j++) s += row[j];
     series[t] = s / k;
   }
-  const stats = exactWindowStats(series, 1, 0, rows, 0);
-  let min = Infinity, max = -Infinity;
-  for (let t = 0; t < rows; t++) {
-    if (series[t] < min) min = series[t];
-    if (series[t] > max) max = series[t];
-  }
-  return { ...stats, min, max };
+  return exactWindowStats(series, 1, 0, rows, 0);
 }
