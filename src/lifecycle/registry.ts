@@ -226,8 +226,12 @@ function tamper(file: string, problem: string): GauntletError {
 }
 
 export interface ReadOptions {
-  /** Hash every bundle file of every model against its manifest (audit verify), or only the models named. */
-  hashBundles: 'all' | 'none' | string[];
+  /**
+   * Which models' bundle files to hash against their manifests: all (audit verify), those in
+   * a stage or in the production history (what a command may act on: every command's default),
+   * none, or the models named.
+   */
+  hashBundles: 'all' | 'staged' | 'none' | string[];
 }
 
 /**
@@ -237,7 +241,7 @@ export interface ReadOptions {
  * reported as `pending`, never an error. Throws E_REGISTRY_MISSING / E_REGISTRY_INVALID /
  * E_AUDIT_TAMPERED naming the first bad line or file. O(registry metadata + hashed bundles).
  */
-export function readRegistry(dir: string, opts: ReadOptions = { hashBundles: 'none' }): RegistryState {
+export function readRegistry(dir: string, opts: ReadOptions = { hashBundles: 'staged' }): RegistryState {
   checkIsRegistry(dir);
   const auditFile = join(dir, REGISTRY_FILES.audit);
   let logBytes: Buffer;
@@ -327,6 +331,8 @@ export function readRegistry(dir: string, opts: ReadOptions = { hashBundles: 'no
   }
 
   // Manifests: each at its path with the hash its line recorded (the last line's may still be staged).
+  const inStages = new Set([stages.production, stages.shadow, ...stages.history, prevStages.production, prevStages.shadow, ...prevStages.history].filter((r) => r !== null).map((r) => `${r!.id}@${r!.version}`));
+  const hashThis = (key: string) => opts.hashBundles === 'all' || (opts.hashBundles === 'staged' && inStages.has(key)) || (Array.isArray(opts.hashBundles) && opts.hashBundles.includes(key));
   const move: Registration[] = [];
   const referencedStaging = new Set<string>();
   for (const r of models.values()) {
@@ -335,12 +341,12 @@ export function readRegistry(dir: string, opts: ReadOptions = { hashBundles: 'no
     if (pendingHere) referencedStaging.add(r.staging);
     const manifestAt = (folder: string) => join(dir, folder, 'manifest.json');
     if (!existsSync(manifestAt(r.path)) && pendingHere && existsSync(manifestAt(r.staging))) {
-      checkManifest(dir, r.staging, r, opts.hashBundles === 'all' || (Array.isArray(opts.hashBundles) && opts.hashBundles.includes(`${r.id}@${r.version}`)));
+      checkManifest(dir, r.staging, r, hashThis(`${r.id}@${r.version}`));
       move.push(r);
       continue;
     }
     if (!existsSync(final)) throw tamper(final, `missing: ${r.id}@${r.version} was registered at ${REGISTRY_FILES.audit} line ${r.line}`);
-    checkManifest(dir, r.path, r, opts.hashBundles === 'all' || (Array.isArray(opts.hashBundles) && opts.hashBundles.includes(`${r.id}@${r.version}`)));
+    checkManifest(dir, r.path, r, hashThis(`${r.id}@${r.version}`));
   }
 
   // Every model folder on disk must be one the log registered; staging folders are leftovers.
@@ -478,7 +484,7 @@ export function recover(state: RegistryState, note: (line: string) => void, step
     changed = true;
   }
   step('recovered');
-  return changed ? readRegistry(state.dir) : state;
+  return changed ? readRegistry(state.dir, { hashBundles: 'none' }) : state;
 }
 
 export interface CommitOptions {
@@ -543,7 +549,7 @@ export async function withRegistry<T>(dir: string, opts: { note: (line: string) 
   const lock = lockRegistry(dir, note);
   try {
     opts.step?.('locked');
-    const state = recover(readRegistry(dir, { hashBundles: opts.hashBundles ?? 'none' }), note, opts.step);
+    const state = recover(readRegistry(dir, { hashBundles: opts.hashBundles ?? 'staged' }), note, opts.step);
     return await fn(state, notes);
   } finally {
     lock.release();
