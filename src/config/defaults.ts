@@ -54,9 +54,6 @@ export const DEFAULTS = {
     alpha: 0.05,
     /** Resampled paths for the drawdown distribution and the CUSUM threshold. */
     paths: 10_000,
-    /** Live max drawdown above this quantile of the resampled ones: WATCH; above the next: DEGRADED. */
-    drawdownWatch: 0.95,
-    drawdownDegraded: 0.99,
     /** The mean shift the CUSUM is tuned to, in backtest standard deviations per trade (reference value k = shift / 2). */
     cusumShift: 1,
   },

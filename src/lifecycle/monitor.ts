@@ -25,7 +25,7 @@ import { z } from 'zod';
 import { inputError, optionError, registryError, resourceError } from '../errors.js';
 import { loadCandidate } from '../io/candidate.js';
 import { readTradesCsv } from '../io/trades_csv.js';
-import { makeTrades, type Trades, type TradeUnit } from '../io/types.js';
+import type { Trades, TradeUnit } from '../io/types.js';
 import type { Policy } from '../io/policy.js';
 import type { ShardExecutor } from '../engine/executor.js';
 import { monteCarloGate } from '../gates/monte_carlo/gate.js';
@@ -290,9 +290,4 @@ export async function monitorStage(dir: string, liveFile: string, opts: MonitorO
     };
     return monitorResultSchema.parse(result);
   });
-}
-
-/** Trades from plain numbers (tests, simulations). */
-export function tradesOf(values: ArrayLike<number>, unit: TradeUnit = 'return'): Trades {
-  return makeTrades(values, unit);
 }

@@ -41,11 +41,11 @@ export const monitorSchema = z
   .strictObject({
     alpha: z.number().gt(0).lt(1).default(m.alpha),
     paths: z.number().int().min(100).max(OPTION_LIMITS.paths).default(m.paths),
-    drawdownWatch: z.number().gt(0).lt(1).default(m.drawdownWatch),
-    drawdownDegraded: z.number().gt(0).lt(1).default(m.drawdownDegraded),
     cusumShift: z.number().positive().max(10).default(m.cusumShift),
   })
-  .refine((o) => o.drawdownWatch < o.drawdownDegraded, { message: 'drawdownWatch must be below drawdownDegraded', path: ['drawdownWatch'] });
+  // A Monte Carlo test of level alpha needs (paths + 1) x alpha >= 1 to ever reject: fewer paths
+  // would make the mean-shift check silently unable to alarm.
+  .refine((o) => (o.paths + 1) * o.alpha >= 1, { message: 'monitor.paths must be at least 1 / alpha - 1, or the mean-shift test can never reach alpha', path: ['paths'] });
 
 export interface PromotionPolicy {
   minImprovement: Record<string, Improvement | undefined>;

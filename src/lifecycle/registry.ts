@@ -23,7 +23,7 @@
 import { closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { z } from 'zod';
-import { GauntletError, registryError } from '../errors.js';
+import { GauntletError, registryError, usageError } from '../errors.js';
 import { sha256Hex } from '../io/hash.js';
 import { parseJsonStrict } from '../io/json.js';
 import { resolvePolicy, type LoadedPolicy } from '../io/policy.js';
@@ -149,7 +149,7 @@ export const EMPTY_STAGES: Stages = { production: null, shadow: null, history: [
 /** The registry a command works on: `--registry DIR`, else GAUNTLET_REGISTRY. */
 export function registryDir(flag: string | undefined): string {
   const dir = flag ?? process.env.GAUNTLET_REGISTRY;
-  if (dir === undefined || dir === '') throw new GauntletError('E_USAGE', 'no registry: give --registry DIR or set GAUNTLET_REGISTRY');
+  if (dir === undefined || dir === '') throw usageError('no registry: give --registry DIR or set GAUNTLET_REGISTRY');
   return dir;
 }
 

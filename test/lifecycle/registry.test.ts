@@ -18,6 +18,7 @@ import { validateBundle } from '../../src/pipeline/validate.js';
 import { resolvePolicy } from '../../src/io/policy.js';
 import { reportJson } from '../../src/report/schema.js';
 import { tempDir } from '../helpers/bundle.js';
+import { assertMatchesSchema } from '../helpers/json_schema.js';
 import { approvedBundle, bundleTradeValues, executor, fixedNow, rejectedBundle, treeSnapshot, writeLiveTrades } from '../helpers/registry.js';
 
 let root = '';
@@ -99,6 +100,8 @@ describe('promote to shadow', () => {
     const m = JSON.parse(readFileSync(join(dir, 'models', 'cand-b', '1', 'manifest.json'), 'utf8'));
     expect(m).toMatchObject({ id: 'cand-b', version: 1, modelHash: 'inputs', evidence: 'validated', promoted: { to: 'shadow' } });
     expect(Object.keys(m.files).sort()).toEqual(['candidate.json', 'returns.csv', 'trades.csv']);
+    // The report it rests on is a full report, valid against the published schema (ajv).
+    assertMatchesSchema('report', m.report);
     expect(readFileSync(join(dir, 'models', 'cand-b', '1', 'bundle', 'trades.csv'))).toEqual(readFileSync(join(approved, 'trades.csv')));
     // A second promotion of the same model is refused: it is already in a stage.
     const before = treeSnapshot(dir);
@@ -199,6 +202,16 @@ describe('promote to production, monitor, rollback', () => {
     const o = await promoteToProduction(dir, 'cand-b@1', opts);
     expect(o.decision).toBe('REFUSED');
     expect(o.reasons[0]).toMatch(/is DEGRADED, not HEALTHY/);
+  });
+
+  it('the lifecycle policy blocks: defaults filled in, typos and a monitor that could never alarm refused', () => {
+    const p = resolvePolicy({}, 'defaults').policy;
+    expect(p.promotion).toEqual({ minImprovement: {}, minShadowTrades: 30 });
+    expect(p.retrain).toEqual({ maxAgeDays: 365 });
+    expect(p.monitor).toEqual({ alpha: 0.05, paths: 10000, cusumShift: 1 });
+    expect(() => resolvePolicy({ promotion: { minImprovement: { winrate: { absolute: 0.1 } } } }, 'p.json')).toThrow(/Unrecognized key.*winrate/);
+    expect(() => resolvePolicy({ promotion: { minImprovement: { winRate: {} } } }, 'p.json')).toThrow(/give absolute, relative or both/);
+    expect(() => resolvePolicy({ monitor: { alpha: 0.001, paths: 100 } }, 'p.json')).toThrow(/monitor\.paths must be at least 1 \/ alpha - 1/);
   });
 
   it('model keys: id@version, the version after the last @', () => {
