@@ -95,7 +95,8 @@ export async function runPromote(model: string, f: PromoteFlags): Promise<void> 
   checkJsonTarget(f.json, inputs);
   checkCiTargets(f, f.json, inputs);
   if (to === 'production' && f.report !== undefined) throw usageError('--report applies to --to shadow (a production promotion rests on the shadow monitor, not a report)');
-  const workers = resolveWorkers(f.workers);
+  // A production promotion runs no gate: no threads to start.
+  const workers = to === 'shadow' ? resolveWorkers(f.workers) : 0;
   const maxMemory = parseMaxMemory(f.maxMemory);
   const o = await withExecutor(workers, (executor) =>
     to === 'shadow' ? promoteToShadow(dir, model, { executor, maxMemory, note, reportFile: f.report }) : promoteToProduction(dir, model, { executor, maxMemory, note }));
