@@ -55,6 +55,17 @@ export type ErrorCode =
   | 'E_JOURNAL_LOCKED'
   | 'E_BUNDLE_CHANGED'
   | 'E_INTERRUPTED'
+  | 'E_REGISTRY_MISSING'
+  | 'E_REGISTRY_INVALID'
+  | 'E_REGISTRY_EXISTS'
+  | 'E_REGISTRY_LOCKED'
+  | 'E_AUDIT_TAMPERED'
+  | 'E_MODEL_UNKNOWN'
+  | 'E_STAGE'
+  | 'E_REPORT_MISMATCH'
+  | 'E_CHAMPION_MISMATCH'
+  | 'E_CHAMPION_STALE'
+  | 'E_MONITOR_INPUT'
   | 'E_INTERNAL'
   | 'E_WORKER_CRASH';
 
@@ -115,6 +126,19 @@ export function writeError(file: string, problem: string): GauntletError {
  */
 export function resourceError(problem: string): GauntletError {
   return new GauntletError('E_RESOURCE_LIMIT', problem, ExitCode.badInput);
+}
+
+/**
+ * The model registry and its lifecycle commands (docs/lifecycle.md): a registry that is
+ * missing, invalid, locked or tampered with, an unknown model, a stage that does not allow the
+ * request, a report or champion that does not match what it claims. Always exit 2: the request
+ * or the registry is at fault, and nothing was changed.
+ */
+export function registryError(
+  code: 'E_REGISTRY_MISSING' | 'E_REGISTRY_INVALID' | 'E_REGISTRY_EXISTS' | 'E_REGISTRY_LOCKED' | 'E_AUDIT_TAMPERED' | 'E_MODEL_UNKNOWN' | 'E_STAGE' | 'E_REPORT_MISMATCH' | 'E_CHAMPION_MISMATCH' | 'E_CHAMPION_STALE' | 'E_MONITOR_INPUT',
+  problem: string,
+): GauntletError {
+  return new GauntletError(code, problem, ExitCode.badInput);
 }
 
 export function internalError(problem: string): GauntletError {

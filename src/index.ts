@@ -35,3 +35,11 @@ export { loadChampion, compareWithChampion, championSchema, type ChampionManifes
 export { makeReturnsMatrix, makeTrades, type ReturnsMatrix, type Trades, type TradeUnit } from './io/types.js';
 export { GauntletError, ExitCode, type ErrorCode } from './errors.js';
 export { ENGINE_VERSION } from './version.js';
+// The retraining lifecycle (docs/lifecycle.md): the model registry, promotions, monitoring, CI outputs.
+export { initRegistry, promoteToShadow, promoteToProduction, rollback, promotionRules, type PromotionOutcome, type LifecycleOptions, type InitOptions, type ShadowOptions, type RuleResult } from './lifecycle/promote.js';
+export { monitorStage, runMonitorChecks, type MonitorResult, type MonitorCheck, type MonitorStatus, type MonitorOptions } from './lifecycle/monitor.js';
+export { readRegistry, type RegistryState, type Stages, type Manifest, type ModelRef } from './lifecycle/registry.js';
+export { registryStatus, verifyRegistry, type RegistryStatus, type VerifyResult } from './lifecycle/status.js';
+export { junitXml, githubCommands, markdownSummary } from './lifecycle/ci_outputs.js';
+export { validateSuite, gateChecks, type Check, type CheckSuite } from './lifecycle/checks.js';
+export { championForRun, checkChampionIdentity, championDifferences } from './pipeline/champion_checks.js';

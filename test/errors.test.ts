@@ -50,3 +50,27 @@ describe('errors module: input, resource and write codes (issue 9)', () => {
     expect(inputError('E_CSV_QUOTE', { file: 't.csv', row: 2, column: 'sym', columnNumber: 2 }, 'x').message).toBe("t.csv, line 2, column 'sym': x");
   });
 });
+
+describe('errors module: registry and champion codes (issue 11)', () => {
+  it('every registry error is exit 2 with its code and the message as given', async () => {
+    const { registryError } = await import('../src/errors.js');
+    const cases = [
+      ['E_REGISTRY_MISSING', 'reg: no registry here (folder not found; create one with gauntlet registry init reg)'],
+      ['E_REGISTRY_INVALID', 'reg/stages.json: cannot read (EACCES: permission denied)'],
+      ['E_REGISTRY_EXISTS', 'reg: already exists and is not an empty folder (a registry is created in a new or empty folder)'],
+      ['E_REGISTRY_LOCKED', 'reg: the registry is in use by another gauntlet command (pid 7, lock file reg/registry.lock)'],
+      ['E_AUDIT_TAMPERED', 'reg/audit.jsonl, line 3: its SHA-256 does not match its "hash" field: the line was edited'],
+      ['E_MODEL_UNKNOWN', 'reg: no model cand@9 in the registry (registry status lists them)'],
+      ['E_STAGE', 'cand@1: only the shadow model can go to production, and shadow holds nothing'],
+      ['E_REPORT_MISMATCH', 'r.json: made with seed 43, not the registry\'s 42'],
+      ['E_CHAMPION_MISMATCH', "c.json: the manifest names the champion 'a' but its report is of 'b'"],
+      ['E_CHAMPION_STALE', "c.json: the champion's report was made under another seed 1 vs 42"],
+      ['E_MONITOR_INPUT', '--as-of 2016-01-10T00:00:00.000Z is before the last live trade\'s exit'],
+    ] as const;
+    for (const [code, message] of cases) expect(registryError(code, message)).toMatchObject({ code, exitCode: 2, message });
+  });
+  it('registry messages are one line whatever the untrusted text in them', async () => {
+    const { registryError } = await import('../src/errors.js');
+    expect(registryError('E_MODEL_UNKNOWN', 'no model a\nOverall: [PASS]@1').message).toBe('no model a\\nOverall: [PASS]@1');
+  });
+});

@@ -33,9 +33,10 @@ describe('fixture builder determinism', () => {
   it('rebuilds every committed bundle file byte for byte, and nothing else', () => {
     writeBundles(out);
     const rebuilt = listFiles(out).sort();
-    const committed = [...BUNDLES, 'tie-grids'].flatMap((b) => listFiles(join(fixturesDir, b)).map((f) => `${b}/${f}`)).sort();
+    const committed = [...BUNDLES, 'tie-grids', 'cycle'].flatMap((b) => listFiles(join(fixturesDir, b)).map((f) => `${b}/${f}`)).sort();
     expect(rebuilt).toEqual(committed);
-    expect(rebuilt.length).toBe(3 * BUNDLES.length + 6);
+    // The bundles, six tie-rich grids, and the lifecycle cycle (a bundle, two live trade files, its policy).
+    expect(rebuilt.length).toBe(3 * BUNDLES.length + 6 + 6);
     for (const rel of rebuilt) {
       const a = readFileSync(join(out, rel));
       const b = readFileSync(join(fixturesDir, rel));

@@ -43,6 +43,20 @@ export const DEFAULTS = {
     blockLength: 'auto' as 'auto' | number,
     breach: { rule: 'drawdown' as 'drawdown' | 'static' | 'trailing', limit: 0.2 },
   },
+  // The retraining lifecycle (docs/lifecycle.md): promotion rules, the retraining schedule and
+  // live monitoring. None of them changes a validate decision.
+  /** No minimum improvement over the champion unless a policy sets one per gate. */
+  promotion: { minShadowTrades: 30 },
+  /** A model older than this (days since its candidate.json createdAt) is due for retraining; null: no schedule. */
+  retrain: { maxAgeDays: 365 as number | null },
+  monitor: {
+    /** Level of the win-rate and mean-shift tests. */
+    alpha: 0.05,
+    /** Resampled paths for the drawdown distribution and the CUSUM threshold. */
+    paths: 10_000,
+    /** The mean shift the CUSUM is tuned to, in backtest standard deviations per trade (reference value k = shift / 2). */
+    cusumShift: 1,
+  },
 } as const;
 
 /**

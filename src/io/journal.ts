@@ -13,15 +13,15 @@
  * One writer per journal: `JournalLock` holds `<journal>.lock` (created exclusively, holding
  * the owner's pid and host) for the batch's lifetime. A second batch on the same journal is
  * refused (E_JOURNAL_LOCKED, exit 2); a lock left by a process that no longer runs on this
- * host (SIGKILL, power loss) is recovered with a note.
+ * host (SIGKILL, power loss) is recovered with a note (the lock itself: src/io/lock.ts, shared
+ * with the model registry).
  */
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { resolveOutput, targetError, writeAll, writeError, writeFileAtomic } from './atomic.js';
 import { GauntletError } from '../errors.js';
 import { escapeJsonText } from '../escape.js';
+import { ExclusiveLock } from './lock.js';
 
 /** The journal must be a regular file or a new path (never a FIFO, a device or a folder). */
 export function checkJournalTarget(file: string): void {
@@ -95,32 +95,6 @@ export function rewriteJournal(file: string, lines: string[]): void {
   writeFileAtomic(file, lines.map((l) => l + '\n').join(''));
 }
 
-/** Whether a process with this pid exists (EPERM: it exists but belongs to someone else). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-interface LockOwner {
-  pid: number;
-  host: string;
-}
-
-function readOwner(lockFile: string): LockOwner | null | 'gone' {
-  let text: string;
-  try {
-    text = readFileSync(lockFile, 'utf8');
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : null;
-  }
-  const m = /^(\d+)(?: (.*))?\n?$/.exec(text);
-  return m ? { pid: Number(m[1]), host: m[2] ?? '' } : null;
-}
-
 /** The lock file beside the journal's real path, so two spellings of one journal share it. */
 export function lockPathFor(journal: string): string {
   let real: string;
@@ -136,146 +110,21 @@ export function lockPathFor(journal: string): string {
   return `${real}.lock`;
 }
 
+/**
+ * The journal's lock (`<journal>.lock`): the shared exclusive lock (src/io/lock.ts) with the
+ * journal's refusal, E_JOURNAL_LOCKED.
+ */
 export class JournalLock {
-  private held = true;
-  private readonly onExit = () => this.release();
-  private constructor(readonly file: string, private readonly content: string) {
-    // Last resort (an uncaught error on the way out): never leave our own lock behind.
-    process.on('exit', this.onExit);
-  }
-
   /**
    * Take the journal's lock or throw E_JOURNAL_LOCKED. `note` receives one line when a
    * stale lock (its process gone) is taken over.
    */
-  static acquire(journal: string, note: (line: string) => void = () => undefined): JournalLock {
+  static acquire(journal: string, note: (line: string) => void = () => undefined): ExclusiveLock {
     const lockFile = lockPathFor(journal);
-    const host = hostname();
-    const content = `${process.pid} ${host}\n`;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      if (tryCreate(lockFile, content, journal)) return new JournalLock(lockFile, content);
-      const owner = readOwner(lockFile);
-      if (owner === 'gone') continue; // released between our attempt and the read: try again
-      if (owner === null) {
-        // Not a lock we can read: possibly one being created right now by the fallback path.
-        let age = Infinity;
-        try {
-          age = Date.now() - statSync(lockFile).mtimeMs;
-        } catch {
-          continue;
-        }
-        if (age < 5000) throw locked(journal, lockFile, 'an unreadable lock');
-      } else if (owner.host !== '' && owner.host !== host) {
-        throw locked(journal, lockFile, `pid ${owner.pid} on host ${owner.host}`);
-      } else if (owner.pid !== process.pid && alive(owner.pid)) {
-        throw locked(journal, lockFile, `pid ${owner.pid}`);
-      }
-      // Stale: move it aside under a unique name, then check that what we moved is still
-      // the stale lock (another batch may have recovered it and made its own meanwhile).
-      const aside = `${lockFile}.${randomBytes(6).toString('hex')}.stale`;
-      try {
-        renameSync(lockFile, aside);
-      } catch {
-        continue; // someone else moved it first
-      }
-      const moved = readOwner(aside);
-      const same = owner === null ? moved === null : moved !== null && moved !== 'gone' && moved.pid === owner.pid && moved.host === owner.host;
-      if (!same) {
-        // A live lock: put it back (unless a third process already holds the name).
-        try {
-          linkSync(aside, lockFile);
-        } catch {
-          /* the name is taken again: that holder wins */
-        }
-        try {
-          unlinkSync(aside);
-        } catch {
-          /* best effort */
-        }
-        continue;
-      }
-      try {
-        unlinkSync(aside);
-      } catch {
-        /* best effort */
-      }
-      note(`removed a stale lock ${lockFile} left by ${owner === null ? 'an unreadable owner' : `pid ${owner.pid}`}, which is no longer running`);
-    }
-    throw locked(journal, lockFile, 'another batch (the lock keeps changing hands)');
-  }
-
-  release(): void {
-    if (!this.held) return;
-    this.held = false;
-    process.off('exit', this.onExit);
-    try {
-      // Only our own lock: never remove one a later batch took over.
-      if (readFileSync(this.file, 'utf8') === this.content) unlinkSync(this.file);
-    } catch {
-      /* already gone */
-    }
+    return ExclusiveLock.acquire({ lockFile, subject: journal, what: 'the journal lock', locked: (who) => locked(journal, lockFile, who) }, note);
   }
 }
 
 function locked(journal: string, lockFile: string, who: string): GauntletError {
   return new GauntletError('E_JOURNAL_LOCKED', `${journal}: the journal is in use by another gauntlet batch (${who}, lock file ${lockFile}); wait for it to finish, or delete the lock file if no batch is running`);
-}
-
-/**
- * Create the lock with its content in one step: write a private temp file, then link(2) it
- * to the lock name, which fails with EEXIST if the name exists, so no reader ever sees a
- * half-written lock. Filesystems without hard links fall back to O_EXCL create + write.
- */
-function tryCreate(lockFile: string, content: string, journal: string): boolean {
-  const tmp = `${lockFile}.${randomBytes(6).toString('hex')}.tmp`;
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', 0o644);
-  } catch (err) {
-    throw writeError(journal, err, 'cannot create the journal lock');
-  }
-  try {
-    writeAll(fd, Buffer.from(content));
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* best effort */
-    }
-    throw writeError(journal, err, 'cannot create the journal lock');
-  }
-  closeSync(fd);
-  try {
-    linkSync(tmp, lockFile);
-    return true;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'EXDEV') throw writeError(journal, err, 'cannot create the journal lock');
-    return createExclusive(lockFile, content, journal);
-  } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* best effort */
-    }
-  }
-}
-
-function createExclusive(lockFile: string, content: string, journal: string): boolean {
-  let fd: number;
-  try {
-    fd = openSync(lockFile, 'wx', 0o644);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw writeError(journal, err, 'cannot create the journal lock');
-  }
-  try {
-    writeAll(fd, Buffer.from(content));
-  } finally {
-    closeSync(fd);
-  }
-  return true;
 }

@@ -14,12 +14,19 @@ import { sha256Hex } from './hash.js';
 import { readInput } from './input_file.js';
 import { parseJsonStrict } from './json.js';
 import { zodOneLine } from './zod_message.js';
+import { monitorSchema, promotionSchemaFor, retrainSchema, type MonitorPolicy, type PromotionPolicy, type RetrainPolicy } from '../lifecycle/policy.js';
 
-/** The policy schema for a registry: `strict` plus one block per gate, each defaulted by its own schema. */
+/**
+ * The policy schema for a registry: `strict`, one block per gate, each defaulted by its own
+ * schema, and the lifecycle blocks (promotion, retrain, monitor: docs/lifecycle.md).
+ */
 export function policySchemaFor(registry: GateRegistry) {
   return z.strictObject({
     strict: z.boolean().default(DEFAULTS.strict),
     gates: z.strictObject(Object.fromEntries(registry.gates.map((g) => [g.name, g.optionsSchema.prefault({})]))).prefault({}),
+    promotion: promotionSchemaFor(registry).prefault({}),
+    retrain: retrainSchema.prefault({}),
+    monitor: monitorSchema.prefault({}),
   });
 }
 
@@ -29,6 +36,9 @@ export const policySchema = policySchemaFor(DEFAULT_GATES);
 export interface Policy {
   strict: boolean;
   gates: Record<string, BaseGateOptions & Record<string, unknown>>;
+  promotion: PromotionPolicy;
+  retrain: RetrainPolicy;
+  monitor: MonitorPolicy;
 }
 
 export interface LoadedPolicy {

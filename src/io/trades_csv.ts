@@ -20,6 +20,9 @@ export interface LoadedTrades {
   sha256: string;
   bytes: number;
   warnings: string[];
+  /** Exit times of the first and last trade (ms since the epoch, UTC): what `monitor` checks live trades by. */
+  firstExit: number;
+  lastExit: number;
 }
 
 export interface TradesCsvOptions {
@@ -43,9 +46,9 @@ export const MAX_TRADE_RETURN = 1000;
 export function readTradesCsv(file: string, unit: TradeUnit, opts: TradesCsvOptions = {}): LoadedTrades {
   const input = new InputFile(file, { limit: FILE_LIMITS.csv, limitName: 'CSV inputs', within: opts.within, hash: opts.hash });
   try {
-    const { trades, warnings } = parseTradesFrom(file, input, unit, opts);
+    const { trades, warnings, firstExit, lastExit } = parseTradesFrom(file, input, unit, opts);
     const { sha256, bytes } = input.finish();
-    return { trades, sha256, bytes, warnings };
+    return { trades, sha256, bytes, warnings, firstExit, lastExit };
   } finally {
     input.close();
   }
@@ -53,8 +56,8 @@ export function readTradesCsv(file: string, unit: TradeUnit, opts: TradesCsvOpti
 
 /** Parse trades from bytes already in memory (tests, tools). */
 export function parseTradesCsv(file: string, bytes: Uint8Array, unit: TradeUnit, opts: TradesCsvOptions = {}): LoadedTrades {
-  const { trades, warnings } = parseTradesFrom(file, bufferSource(bytes), unit, opts);
-  return { trades, sha256: '', bytes: bytes.length, warnings };
+  const { trades, warnings, firstExit, lastExit } = parseTradesFrom(file, bufferSource(bytes), unit, opts);
+  return { trades, sha256: '', bytes: bytes.length, warnings, firstExit, lastExit };
 }
 
 function tradeValue(v: number, unit: TradeUnit, file: string, line: number): number {
@@ -67,7 +70,7 @@ function tradeValue(v: number, unit: TradeUnit, file: string, line: number): num
   return v;
 }
 
-function parseTradesFrom(file: string, source: ByteSource, unit: TradeUnit, opts: TradesCsvOptions): { trades: Trades; warnings: string[] } {
+function parseTradesFrom(file: string, source: ByteSource, unit: TradeUnit, opts: TradesCsvOptions): { trades: Trades; warnings: string[]; firstExit: number; lastExit: number } {
   const maxMemory = opts.maxMemory ?? defaultMaxMemory();
   const r = new CsvReader(file, source);
   if (!r.next()) throw inputError('E_CSV_HEADER', { file }, 'file is empty: expected a header row');
@@ -91,6 +94,7 @@ function parseTradesFrom(file: string, source: ByteSource, unit: TradeUnit, opts
   r.limitFields(header.length);
   const values = new Float64Blocks();
   let prev = -Infinity;
+  let first = NaN;
   let n = 0;
   while (r.next()) {
     const line = r.line;
@@ -101,6 +105,7 @@ function parseTradesFrom(file: string, source: ByteSource, unit: TradeUnit, opts
     if (ms !== ms) ms = parseIsoCell(r.text(exitCol), file, line, 'exit_time');
     if (ms < prev) throw inputError('E_CSV_ORDER', { file, row: line, column: 'exit_time' }, `'${r.text(exitCol).trim()}' is before the previous trade's exit_time (trades must be in time order)`);
     prev = ms;
+    if (n === 0) first = ms;
     const s = r.starts[valueCol], e = r.ends[valueCol];
     let v = NaN;
     if (!r.quoted[valueCol]) {
@@ -114,5 +119,5 @@ function parseTradesFrom(file: string, source: ByteSource, unit: TradeUnit, opts
   if (n === 0) throw inputError('E_TOO_FEW_ROWS', { file }, 'has no trades (at least 1 is required)');
   const { buffer, data } = values.toShared();
   const warnings = n < FEW_TRADES_WARNING_BELOW ? [`${file}: only ${n} trades (fewer than ${FEW_TRADES_WARNING_BELOW}): gate statistics are imprecise`] : [];
-  return { trades: { file, unit, n, buffer, values: data }, warnings };
+  return { trades: { file, unit, n, buffer, values: data }, warnings, firstExit: first, lastExit: prev };
 }

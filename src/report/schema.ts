@@ -145,6 +145,8 @@ export interface StoredReport {
   engineVersion: string;
   decision: 'APPROVED' | 'REJECTED';
   candidateId: string;
+  /** The bundle folder the report was made from, as it was named then (null when a version-1 report has none). */
+  bundle: string | null;
   seed: number;
   policySha256: string;
   inputs: z.infer<typeof inputRecordSchema>[];
@@ -155,7 +157,7 @@ export interface StoredReport {
 export const reportV1Schema = z.looseObject({
   engine: z.looseObject({ name: z.literal('gauntlet'), version: z.string() }),
   decision: z.enum(['APPROVED', 'REJECTED']),
-  candidate: z.looseObject({ id: z.string() }),
+  candidate: z.looseObject({ id: z.string(), bundle: z.string().optional() }),
   provenance: z.looseObject({ seed: z.number().int(), policySha256: z.string().regex(/^[0-9a-f]{64}$/), inputs: z.array(inputRecordSchema) }),
   gates: z.record(z.string(), z.looseObject({ value: finiteOrNull, pass: z.boolean(), comparison: z.enum(['>', '<']), enabled: z.boolean() })),
 });
@@ -177,7 +179,7 @@ export function storedReport(raw: unknown, source: string, registry: GateRegistr
     if (!p.success) fail(p.error);
     const r = p.data!;
     return {
-      schemaVersion: 1, engineVersion: r.engine.version, decision: r.decision, candidateId: r.candidate.id, seed: r.provenance.seed,
+      schemaVersion: 1, engineVersion: r.engine.version, decision: r.decision, candidateId: r.candidate.id, bundle: r.candidate.bundle ?? null, seed: r.provenance.seed,
       policySha256: r.provenance.policySha256, inputs: r.provenance.inputs,
       gates: Object.fromEntries(Object.entries(r.gates).map(([k, g]) => [k, { ...g, advisory: false }])),
     };
@@ -186,7 +188,7 @@ export function storedReport(raw: unknown, source: string, registry: GateRegistr
   if (!p.success) fail(p.error);
   const r = p.data! as Report;
   return {
-    schemaVersion: r.schemaVersion, engineVersion: r.engine.version, decision: r.decision, candidateId: r.candidate.id, seed: r.provenance.seed,
+    schemaVersion: r.schemaVersion, engineVersion: r.engine.version, decision: r.decision, candidateId: r.candidate.id, bundle: r.candidate.bundle, seed: r.provenance.seed,
     policySha256: r.provenance.policySha256, inputs: r.provenance.inputs,
     gates: Object.fromEntries(Object.entries(r.gates).map(([k, g]) => [k, { value: g.value, pass: g.pass, comparison: g.comparison, enabled: g.enabled, advisory: g.advisory }])),
   };

@@ -36,16 +36,55 @@ describe('validate', () => {
   });
 
   it('--against adds a champion-vs-candidate column per gate', () => {
-    const champ = runCli(['validate', bundle, '--json', '-', '--workers', '0', '--seed', '1']);
+    const champ = runCli(['validate', bundle, '--json', '-', '--workers', '0']);
     const manifest = join(root, 'champion.json');
-    writeFileSync(manifest, JSON.stringify({ id: 'champion-v1', modelSha256: null, report: JSON.parse(champ.stdout) }));
+    writeFileSync(manifest, JSON.stringify({ id: 'test-candidate', modelSha256: null, report: JSON.parse(champ.stdout) }));
     const r = runCli(['validate', bundle, '--json', '-', '--workers', '0', '--against', manifest]);
     const report = JSON.parse(r.stdout);
-    expect(report.comparison.champion.id).toBe('champion-v1');
+    expect(report.comparison.champion.id).toBe('test-candidate');
     expect(Object.keys(report.comparison.gates)).toEqual(['winRate', 'walkForward', 'pbo', 'monteCarlo', 'probabilisticSharpe', 'deflatedSharpe', 'minTrackRecord', 'minBacktestLength']);
-    // Same data: the deterministic gates are equal; only the resampled one can differ by seed.
-    expect(report.comparison.gates.pbo.better).toBe('equal');
-    expect(r.stderr).toMatch(/Champion vs candidate \(champion 'champion-v1'\)/);
+    // Same data, policy and seed: every gate is equal, the resampled one included.
+    for (const g of Object.values(report.comparison.gates) as { better: string }[]) expect(g.better).toBe('equal');
+    expect(r.stderr).toMatch(/Champion vs candidate \(champion 'test-candidate'\)/);
+  });
+
+  it("--against refuses a champion whose id or model hash is not its report's (E_CHAMPION_MISMATCH), one line, no report", () => {
+    const champ = JSON.parse(runCli(['validate', bundle, '--json', '-', '--workers', '0']).stdout);
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['other-id.json', { id: 'genuine-edge-v9', modelSha256: null, report: champ }, /names the champion 'genuine-edge-v9' but its report is of 'test-candidate'/],
+      ['other-hash.json', { id: 'test-candidate', modelSha256: 'ab'.repeat(32), report: champ }, /gives model SHA-256 abababababab\.\.\. but its report validated no model artifact/],
+    ];
+    for (const [name, doc, message] of cases) {
+      const manifest = join(root, name);
+      writeFileSync(manifest, JSON.stringify(doc));
+      const out = join(root, `${name}.report.json`);
+      const r = runCli(['validate', bundle, '--workers', '0', '--against', manifest, '--json', out]);
+      expect(r.code, name).toBe(2);
+      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(r.stderr, name).toMatch(/^gauntlet: error \[E_CHAMPION_MISMATCH\]: /);
+      expect(r.stderr, name).toMatch(message);
+      expect(existsSync(out), name).toBe(false);
+    }
+  });
+
+  it('--against refuses a report made under another seed or policy (E_CHAMPION_STALE) unless --revalidate-champion re-runs its bundle', () => {
+    const champ = JSON.parse(runCli(['validate', bundle, '--json', '-', '--workers', '0', '--seed', '1']).stdout);
+    const manifest = join(root, 'stale.json');
+    writeFileSync(manifest, JSON.stringify({ id: 'test-candidate', modelSha256: null, report: champ }));
+    const refused = runCli(['validate', bundle, '--workers', '0', '--against', manifest]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/\[E_CHAMPION_STALE\]: .*stale\.json: the champion's report was made under another seed 1 vs 42; .*--revalidate-champion/);
+    const r = runCli(['validate', bundle, '--json', '-', '--workers', '0', '--against', manifest, '--revalidate-champion']);
+    expect([0, 1]).toContain(r.code);
+    expect(r.stderr).toMatch(/gauntlet: note: champion 'test-candidate' re-validated from .* \(its report differed: seed 1 vs 42\)/);
+    const report = JSON.parse(r.stdout);
+    for (const g of Object.values(report.comparison.gates) as { better: string }[]) expect(g.better).toBe('equal');
+    // A policy hash that differs is refused the same way.
+    writeFileSync(join(root, 'strict.json'), JSON.stringify({ strict: true }));
+    const other = runCli(['validate', bundle, '--workers', '0', '--policy', join(root, 'strict.json'), '--against', manifest, '--seed', '1']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/made under another policy [0-9a-f]{12}\.\.\. vs [0-9a-f]{12}\.\.\./);
   });
 });
 

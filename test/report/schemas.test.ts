@@ -13,7 +13,7 @@ import { SCHEMA_NAMES, jsonSchemaText } from '../../src/report/json_schemas.js';
 import { reportJson, storedReport } from '../../src/report/schema.js';
 import { resolvePolicy } from '../../src/io/policy.js';
 import { validateBundle } from '../../src/pipeline/validate.js';
-import { loadChampion } from '../../src/pipeline/champion.js';
+import { compareWithChampion, loadChampion } from '../../src/pipeline/champion.js';
 import { runBatch } from '../../src/pipeline/batch.js';
 import { InProcessExecutor } from '../../src/runtime.js';
 import { GauntletError } from '../../src/errors.js';
@@ -81,18 +81,26 @@ describe('every kind of file validates against its published schema (ajv)', () =
 });
 
 describe('stored reports are read by version', () => {
-  it("the first engine's report (no schemaVersion) reads as version 1 and still serves as a champion", () => {
+  it("the first engine's report (no schemaVersion) reads as version 1 and serves as a champion once its bundle is re-validated", async () => {
     const s = storedReport(v1Report, 'old.json');
-    expect(s).toMatchObject({ schemaVersion: 1, engineVersion: '0.1.0', decision: 'REJECTED', candidateId: 'brent-ma-8-30-frozen', seed: 42 });
+    expect(s).toMatchObject({ schemaVersion: 1, engineVersion: '0.1.0', decision: 'REJECTED', candidateId: 'brent-ma-8-30-frozen', bundle: 'fixtures/frozen-model', seed: 42 });
     expect(Object.keys(s.gates)).toEqual(['winRate', 'walkForward', 'pbo', 'monteCarlo']);
+    // Gates the old engine did not have compare as n/a.
+    const now = await validateBundle(join(root, 'fixtures', 'frozen-model'), { ...ctx, policy: resolvePolicy({}, 'defaults') });
+    const direct = compareWithChampion({ id: 'brent-ma-8-30-frozen', modelSha256: null, report: s }, now);
+    expect(direct.gates.pbo).toEqual({ champion: v1Report.gates.pbo.value, candidate: now.gates.pbo.value, better: 'equal' });
+    expect(direct.gates.deflatedSharpe).toMatchObject({ champion: null, better: 'n/a' });
+    // Through the CLI it was made by another engine under another policy hash: refused, or re-run.
     const manifest = join(work, 'champion-v1.json');
-    writeFileSync(manifest, JSON.stringify({ id: 'frozen', modelSha256: null, report: v1Report }));
-    const r = runCli(['validate', join(root, 'fixtures', 'frozen-model'), '--json', '-', '--workers', '0', '--against', manifest]);
+    writeFileSync(manifest, JSON.stringify({ id: 'brent-ma-8-30-frozen', modelSha256: null, report: v1Report }));
+    const refused = runCli(['validate', join(root, 'fixtures', 'frozen-model'), '--workers', '0', '--against', manifest], { cwd: root });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/\[E_CHAMPION_STALE\]: .*engine 0\.1\.0 vs 0\.2\.0/);
+    const r = runCli(['validate', join(root, 'fixtures', 'frozen-model'), '--json', '-', '--workers', '0', '--against', manifest, '--revalidate-champion'], { cwd: root });
     expect(r.code).toBe(1);
     const cmp = JSON.parse(r.stdout).comparison;
     expect(cmp.gates.pbo).toEqual({ champion: v1Report.gates.pbo.value, candidate: JSON.parse(r.stdout).gates.pbo.value, better: 'equal' });
-    // Gates the old engine did not have are compared as n/a.
-    expect(cmp.gates.deflatedSharpe).toMatchObject({ champion: null, better: 'n/a' });
+    expect(cmp.gates.deflatedSharpe.better).toBe('equal');
   });
 
   it('an unsupported version is refused with a clear message (exit 2 through the CLI)', () => {
