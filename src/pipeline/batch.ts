@@ -550,6 +550,9 @@ async function runLocked(opts: BatchOptions): Promise<BatchSummary> {
         break; // unreadable now: validate it again (its line will say why)
       }
       if (entry.key !== entryKey(item.rel, files, opts.policy.sha256, opts.seed)) break;
+      // A line of another report version (an older build's journal) is validated again, so a
+      // journal never mixes versions.
+      if (entry.schemaVersion !== REPORT_SCHEMA_VERSION) break;
       entries.push(entry);
     }
     rewriteJournal(opts.out, lines.slice(0, kept));
