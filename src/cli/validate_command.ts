@@ -14,5 +14,6 @@ export function registerValidate(program: Command): void {
     .option('--timings', 'print phase timings to stderr (never into the report)')
     .option('--max-memory <size>', "memory budget, e.g. 2G, 512M or bytes (default: half the machine's memory); larger plans are refused up front")
     .option('--against <manifest>', "champion manifest (id, model SHA-256, its last report): adds a champion-vs-candidate column")
+    .option('--html <file>', "also write the report as one self-contained HTML page (charts inline), or '-' for stdout")
     .action(async (bundle: string, flags: ValidateFlags) => (await import('./validate_action.js')).runValidate(bundle, flags));
 }
