@@ -37,7 +37,7 @@ function plotDocument(): unknown {
   return document;
 }
 
-export const CHART_WIDTH = 720;
+export const CHART_WIDTH = 960;
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif';
 
 /**
