@@ -177,7 +177,7 @@ export function renderReportPage(report: AnyVersionReport, options: PageOptions 
     `<header class="banner ${approved ? 'approved' : 'rejected'}" role="banner">` +
     `<h1>Gauntlet report: ${html(report.candidate.id)}</h1>` +
     `<div class="verdict">${approved ? '✓ APPROVED' : '✗ REJECTED'}</div>` +
-    `<p>${approved ? 'Every enabled decision gate passed.' : `Failed: ${html(failed.join(', '))} (${failed.length} of ${registry.gates.filter((g) => !g.advisory && report.gates[g.name]?.enabled).length} enabled decision gates).`}` +
+    `<p>${approved ? 'Every enabled decision gate passed.' : `Failed: ${html(failed.join(', '))} (${failed.length} of ${Object.values(report.gates).filter((g) => g.enabled && !g.advisory).length} gates that decide).`}` +
     ` Seed ${report.provenance.seed}, engine ${html(report.engine.version)}, policy <code>${html(report.provenance.policySha256.slice(0, 12))}</code>.</p>` +
     '</header>';
   const gates = gateSections(report, registry);

@@ -284,6 +284,15 @@ describe('CLI: validate --html, report --html, batch --html-dir', () => {
     expect(edge.textContent).toMatch(/no page: this line was kept from the journal by --resume/);
   });
 
+  it('page names stay in the folder, never collide and are never index.html', () => {
+    const names = ['a/b', 'a_b', 'a b', '../../etc/passwd', 'index', '.', '\u202e\n<x>'].map(pageFileName);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) {
+      expect(n).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*-[0-9a-f]{8}\.html$/);
+      expect(n).not.toBe('index.html');
+    }
+  });
+
   it('batch --html-dir must be a folder outside the bundles, not another output', () => {
     const dir = join(work, 'batch2');
     cpSync(join(root, 'fixtures', 'wfer-only'), join(dir, 'wfer-only'), { recursive: true });
