@@ -14,7 +14,8 @@ import { Bench } from 'tinybench';
 import seedrandom from 'seedrandom';
 import type { BenchOptions, BenchSection } from './types.js';
 import { makeTrades, type Trades } from '../src/io/types.js';
-import { SHARD_SIZES } from '../src/config/defaults.js';
+import { CHART_DATA, SHARD_SIZES } from '../src/config/defaults.js';
+import { evenSample } from '../src/stats/even_sample.js';
 import { monteCarloShard, type MonteCarloShardTask, type MonteCarloMethod } from '../src/kernels/drawdown_paths.js';
 import { monteCarloShardReference } from '../test/twins/drawdown_paths_reference.js';
 import { politisWhiteBlockLength } from '../src/kernels/block_length.js';
@@ -58,14 +59,21 @@ async function medianMs(name: string, fn: () => unknown, iterations: number, war
   return r.latency.p50;
 }
 
-/** The gate's shard tasks for `paths` paths, run on the calling thread. */
+/**
+ * The gate's shard tasks for `paths` paths, run on the calling thread, recording the fan
+ * chart's equities as the gate does (the first CHART_DATA.mcFanPaths paths at
+ * min(horizon, CHART_DATA.mcFanSteps) steps), so the kernel is timed as the gate runs it.
+ */
 function shardTasks(trades: Trades, method: MonteCarloMethod, paths: number, blockLength: number): MonteCarloShardTask[] {
   const S = SHARD_SIZES.monteCarloPaths;
+  const recordSteps = evenSample(trades.n, CHART_DATA.mcFanSteps).map((i) => i + 1);
+  const fanPaths = Math.min(paths, CHART_DATA.mcFanPaths);
   const tasks: MonteCarloShardTask[] = [];
   for (let k = 0; k * S < paths; k++) {
     tasks.push({
       kind: 'monteCarlo', shardIndex: k, rng: shardRngWords(42, 'monteCarlo', k), trades: trades.buffer, n: trades.n, unit: 'return', method,
       paths: Math.min(paths, (k + 1) * S) - k * S, horizon: trades.n, blockLength, startEquity: 1, rule: 'drawdown', limit: 0.2,
+      recordSteps, recordPaths: Math.max(0, Math.min(fanPaths - k * S, S)),
     });
   }
   return tasks;

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 
 export const PREREQS = [
   // { bin: 'redis-server', pkg: 'redis-server', for: 'the BullMQ queue tests' },
-  // { bin: 'chromium', pkg: 'chromium', for: 'the browser tests of the HTML report' },
+  { bin: 'chromium', pkg: 'chromium', for: 'the browser tests of the HTML report' },
 ];
 
 function onPath(bin) {

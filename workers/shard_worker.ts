@@ -9,17 +9,17 @@
  */
 import { runShardSafe, type KernelTable, type ShardTask, type ShardReply } from '../src/engine/dispatch.js';
 import { KERNELS } from '../src/kernels/registry.js';
-import type { CandidateTask, JournalEntry } from '../src/pipeline/batch.js';
+import type { CandidateOutcome, CandidateTask } from '../src/pipeline/batch.js';
 
 export function shardReply(kernels: KernelTable, task: ShardTask): ShardReply {
   return runShardSafe(kernels, task);
 }
 
-/** A whole batch candidate validated on this thread, its shards run in-process with `kernels`. */
-export async function candidateEntry(kernels: KernelTable, task: CandidateTask): Promise<JournalEntry> {
+/** A whole batch candidate validated on this thread, its shards run in-process with `kernels` (its report JSON too when the task asks). */
+export async function candidateEntry(kernels: KernelTable, task: CandidateTask): Promise<CandidateOutcome> {
   // Loaded on first use, so shard-only pools never import the pipeline.
-  const [{ journalEntryFor }, { InProcessExecutor }] = await Promise.all([import('../src/pipeline/batch.js'), import('../src/engine/executor.js')]);
-  return journalEntryFor(task.base, task.dir, task.seed, task.policy, new InProcessExecutor(kernels), task.maxMemory);
+  const [{ candidateOutcome }, { InProcessExecutor }] = await Promise.all([import('../src/pipeline/batch.js'), import('../src/engine/executor.js')]);
+  return candidateOutcome(task.base, task.dir, task.seed, task.policy, new InProcessExecutor(kernels), task.maxMemory, undefined, task.withReport === true);
 }
 
 export default function shardWorker(task: ShardTask): ShardReply {
@@ -27,6 +27,6 @@ export default function shardWorker(task: ShardTask): ShardReply {
 }
 
 /** Batch mode (`name: 'candidate'`): one whole small candidate, its shards run in-process on this thread. */
-export async function candidate(task: CandidateTask): Promise<JournalEntry> {
+export async function candidate(task: CandidateTask): Promise<CandidateOutcome> {
   return candidateEntry(KERNELS, task);
 }

@@ -7,6 +7,45 @@ import { checkJsonTarget, emitJson, parseChoice, parseMaxMemory, parseSeed, reso
 import { textLines } from '../escape.js';
 import { assertOutputOutsideInputs, sameOutput, targetError } from '../io/atomic.js';
 import { checkJournalTarget } from '../io/journal.js';
+import { join } from 'node:path';
+import { prepareHtmlDir } from './html_output.js';
+
+/**
+ * --html-dir: each candidate's page as soon as its journal line is written (so an interrupted
+ * batch keeps the pages of every line it wrote), and the index once the batch ends. A line
+ * kept by --resume links to its page when the folder still holds the page of that very line
+ * (the journal key in its <meta>).
+ */
+async function htmlPages(dir: string) {
+  const [{ renderReportPage }, { renderBatchIndex }, { fullReport }, out] = await Promise.all([
+    import('../html/page.js'), import('../html/index_page.js'), import('../report/schema.js'), import('./html_output.js'),
+  ]);
+  const written = new Set<string>();
+  let made = false;
+  const ensureDir = () => {
+    if (!made) out.makeHtmlDir(dir);
+    made = true;
+  };
+  return {
+    candidate(e: JournalEntry, reportJson: string): void {
+      ensureDir();
+      const name = out.pageFileName(e.bundle);
+      const page = renderReportPage(fullReport(JSON.parse(reportJson), e.bundle), { indexHref: 'index.html', meta: { [out.JOURNAL_KEY_META]: e.key } });
+      out.emitHtml(join(dir, name), page);
+      written.add(e.bundle);
+    },
+    index(s: BatchSummary, batchDir: string, journal: string): void {
+      ensureDir();
+      const rows = s.entries.map((e) => {
+        if (e.decision === 'ERROR') return { entry: e, href: null };
+        const name = out.pageFileName(e.bundle);
+        if (written.has(e.bundle) || out.pageHasKey(join(dir, name), e.key)) return { entry: e, href: name };
+        return { entry: e, href: null, note: 'no page: this line was kept from the journal by --resume and the folder has no page for it; run the batch without --resume to draw it' };
+      });
+      out.emitHtml(join(dir, 'index.html'), renderBatchIndex(rows, { dir: batchDir, journal, total: s.total, interrupted: s.interrupted }));
+    },
+  };
+}
 
 export interface BatchFlags {
   out: string;
@@ -17,6 +56,7 @@ export interface BatchFlags {
   progress?: string;
   json?: string;
   maxMemory?: string;
+  htmlDir?: string;
 }
 
 type ProgressMode = 'auto' | 'bar' | 'plain' | 'none';
@@ -106,6 +146,9 @@ async function runBatchCommandWith(dir: string, f: BatchFlags, signal: AbortSign
   if (f.json !== undefined && f.json !== '-' && sameOutput(f.json, f.out)) throw targetError(f.json, "--json is the journal (--out); give the summary its own file, or '-' for stdout");
   assertOutputOutsideInputs('--out', f.out, { files: [f.policy] });
   checkJsonTarget(f.json, { files: [f.policy] });
+  const htmlDir = f.htmlDir === undefined ? undefined : prepareHtmlDir(f.htmlDir, { files: [f.policy] }, [{ option: '--out', path: f.out }, { option: '--json', path: f.json }]);
+  // The renderer (and its charting library) loads only when pages are asked for.
+  const pages = htmlDir === undefined ? null : await htmlPages(htmlDir);
   const policy = loadPolicy(f.policy);
   const seed = parseSeed(f.seed, DEFAULTS.seed);
   const workers = resolveWorkers(f.workers);
@@ -126,21 +169,30 @@ async function runBatchCommandWith(dir: string, f: BatchFlags, signal: AbortSign
           resume: f.resume === true,
           maxMemory,
           signal,
-          outputs: f.json !== undefined && f.json !== '-' ? [{ option: '--json', path: f.json }] : [],
+          outputs: [
+            ...(f.json !== undefined && f.json !== '-' ? [{ option: '--json', path: f.json }] : []),
+            // The folder itself (it may not exist yet): no page may land in a bundle.
+            ...(htmlDir !== undefined ? [{ option: '--html-dir', path: htmlDir }] : []),
+          ],
+          reports: pages !== null,
           onNote: (line) => process.stderr.write(textLines([`gauntlet: note: ${line}`])),
           onStart: (total, kept) => progress.start(total, kept),
-          onLine: (e, done, total) => progress.line(e, done, total),
+          onLine: (e, done, total, report) => {
+            if (pages && report !== null) pages.candidate(e, report);
+            progress.line(e, done, total);
+          },
         }),
       signal,
     );
   } finally {
     progress.stop();
   }
+  if (pages && summary.interruptedIn !== 'walk') pages.index(summary, dir, f.out);
   const code = batchExitCode(summary);
   if (f.json !== undefined) {
     const { entries: _entries, ...counts } = summary;
     emitJson(f.json, JSON.stringify({ ...counts, exitCode: code, journal: f.out }, null, 2) + '\n');
   }
-  (f.json === '-' ? process.stderr : process.stdout).write(summaryTable(summary, f.out));
+  (f.json === '-' ? process.stderr : process.stdout).write(summaryTable(summary, f.out) + (pages && summary.interruptedIn !== 'walk' ? textLines([`pages: ${join(htmlDir!, 'index.html')}`]) : ''));
   setExitCode(code);
 }

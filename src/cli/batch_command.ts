@@ -15,5 +15,6 @@ export function registerBatch(program: Command): void {
     .option('--progress <mode>', 'auto | bar | plain | none (default auto: a bar on a TTY, plain lines otherwise)', 'auto')
     .option('--max-memory <size>', "memory budget for each candidate, e.g. 2G, 512M or bytes (default: half the machine's memory)")
     .option('--json <file>', "write a machine summary (counts + exit code) to a file, or '-' for stdout")
+    .option('--html-dir <dir>', 'write one HTML page per candidate and an index.html (sortable table of every candidate) into this folder')
     .action(async (dir: string, f: BatchFlags) => (await import('./batch_action.js')).runBatchCommand(dir, f));
 }

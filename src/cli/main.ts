@@ -14,6 +14,7 @@ import { registerGateCommands } from './gate_commands.js';
 import { registerBatch } from './batch_command.js';
 import { registerSchema } from './schema_command.js';
 import { registerLifecycle } from './lifecycle_commands.js';
+import { registerReport } from './report_command.js';
 import { finalExitCode, installStdioGuards, takeExitCode } from './common.js';
 import { escapeText, textLines } from '../escape.js';
 
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerBatch(program);
   registerSchema(program);
   registerLifecycle(program);
+  registerReport(program);
   return program;
 }
 

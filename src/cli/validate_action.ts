@@ -5,7 +5,8 @@ import { loadCandidate } from '../io/candidate.js';
 import { loadPolicy } from '../io/policy.js';
 import { loadChampion } from '../pipeline/champion.js';
 import { validateCandidate } from '../pipeline/validate.js';
-import { reportJson } from '../report/schema.js';
+import { fullReport, reportJson } from '../report/schema.js';
+import { checkHtmlTarget, emitHtml } from './html_output.js';
 import { reportText } from '../report/text.js';
 import { checkCiTargets, emitCi, type CiFlags } from './ci_flags.js';
 import { championForRun } from '../pipeline/champion_checks.js';
@@ -24,6 +25,7 @@ export interface ValidateFlags extends CiFlags {
   timings?: boolean;
   against?: string;
   maxMemory?: string;
+  html?: string;
 }
 
 export async function runValidate(bundle: string, flags: ValidateFlags): Promise<void> {
@@ -32,6 +34,7 @@ export async function runValidate(bundle: string, flags: ValidateFlags): Promise
   checkJsonTarget(flags.json, { dirs: [bundle], files: [flags.policy, flags.against] });
   checkCiTargets(flags, flags.json, { dirs: [bundle], files: [flags.policy, flags.against] });
   if (flags.revalidateChampion && flags.against === undefined) throw usageError('--revalidate-champion needs --against <manifest>');
+  checkHtmlTarget(flags.html, { dirs: [bundle], files: [flags.policy, flags.against] }, [{ option: '--json', path: flags.json }]);
   const policy = loadPolicy(flags.policy);
   const seed = parseSeed(flags.seed, DEFAULTS.seed);
   const workers = resolveWorkers(flags.workers);
@@ -54,7 +57,13 @@ export async function runValidate(bundle: string, flags: ValidateFlags): Promise
   timings.mark('gates');
   const json = reportJson(report);
   if (flags.json !== undefined) emitJson(flags.json, json);
-  textStream(flags.json).write(reportText(report));
+  if (flags.html !== undefined) {
+    // Rendered from the JSON as written, so the page equals `gauntlet report` of that file.
+    const { renderReportPage } = await import('../html/page.js');
+    emitHtml(flags.html, renderReportPage(fullReport(JSON.parse(json), 'the report')));
+    timings.mark('html');
+  }
+  textStream(flags.html === '-' ? '-' : flags.json).write(reportText(report));
   emitCi(flags, validateSuite(report));
   timings.print(flags.timings === true);
   setExitCode(report.decision === 'APPROVED' ? ExitCode.approved : ExitCode.rejected);

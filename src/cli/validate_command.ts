@@ -18,5 +18,6 @@ export function registerValidate(program: Command): void {
     .option('--junit <file>', 'write JUnit XML: one testcase per gate, failures with value, threshold and reason')
     .option('--github', 'print GitHub Actions workflow commands (::error per failed gate) and append a Markdown summary to $GITHUB_STEP_SUMMARY when it is set')
     .option('--markdown <file>', 'write a Markdown summary of the gates')
+    .option('--html <file>', "also write the report as one self-contained HTML page (charts inline), or '-' for stdout")
     .action(async (bundle: string, flags: ValidateFlags) => (await import('./validate_action.js')).runValidate(bundle, flags));
 }

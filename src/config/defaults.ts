@@ -92,3 +92,27 @@ export const DEFAULT_PERIODS_PER_YEAR = 252;
 export const STRICT_CONFIDENCE = 0.95;
 /** fewer trades than this are allowed but warned about (the loader and the win-rate gate). */
 export const FEW_TRADES_WARNING_BELOW = 100;
+
+/**
+ * How much chart data a report carries (report schemaVersion 3; docs/formats.md, "Chart data"):
+ * fixed bounds, so the report and the HTML page stay small whatever the run's size, and
+ * fixed rules for what is kept, so the same run gives the same bytes.
+ * - mcFanSteps: Monte Carlo fan quantiles at most this many steps (evenly sampled above it);
+ * - mcFanPaths: ... taken over the first this many paths (two shards; the paths are
+ *   exchangeable, so the first ones are a uniform sample). Recording costs the kernel about one
+ *   step's work per recorded step of a recorded path (bench/monte_carlo.bench.ts records as the
+ *   gate does): 2,048 of the default 10,000 paths keeps that near 4% at 1,000 trades, while
+ *   quantiles of 2,048 paths are drawn well within a pixel of the bands' width;
+ * - mcDrawdownBins: bins of the max-drawdown histogram up to the breach limit's scale;
+ * - pboScatterPoints: the selected configuration's IS/OOS pairs (evenly sampled above it);
+ * - pboCdfPoints: points of each stochastic-dominance CDF;
+ * - wfEquityPoints: points of the stitched out-of-sample equity curve.
+ */
+export const CHART_DATA = {
+  mcFanSteps: 200,
+  mcFanPaths: 2048,
+  mcDrawdownBins: 40,
+  pboScatterPoints: 1000,
+  pboCdfPoints: 128,
+  wfEquityPoints: 200,
+} as const;

@@ -14,6 +14,7 @@
 import { resourceError } from '../errors.js';
 import { defaultMaxMemory, formatBytes, MAX_GATE_WORK } from '../config/limits.js';
 import { binomial } from '../stats/binomial_coefficient.js';
+import { CHART_DATA } from '../config/defaults.js';
 
 export interface ResourcePlan {
   /** Which gate, for messages. */
@@ -67,10 +68,13 @@ export function pboPlan(T: number, N: number, S: number, maxCombinations: number
  * shard's max drawdown and final equity (16), the merged copies (16), a pool's clone in
  * flight (16) and collector slack (16); per trade the shard's private table and permutation
  * scratch (3 x 8) for each shard running at once, plus the block-length estimate and the
- * original path (4 x 8).
+ * original path (4 x 8); the fan chart's recorded equities (at most CHART_DATA.mcFanPaths
+ * paths x mcFanSteps steps, 8 bytes each) twice: the shards' rows and, on a pool, their
+ * clones in flight (the quantiles read the rows in place).
  */
 export function monteCarloPlan(paths: number, horizon: number, n: number, threads: number): ResourcePlan {
-  const bytes = paths * 64 + n * 8 * (3 * Math.max(1, threads) + 4) + 64 * 1024;
+  const fan = Math.min(paths, CHART_DATA.mcFanPaths) * Math.min(horizon, CHART_DATA.mcFanSteps) * 8 * 2;
+  const bytes = paths * 64 + n * 8 * (3 * Math.max(1, threads) + 4) + fan + 64 * 1024;
   return { gate: 'monteCarlo', bytes, work: paths * horizon, what: `${paths} paths x horizon ${horizon}` };
 }
 

@@ -26,8 +26,14 @@
  *   - test the breach rule at every step in the documented form (docs/methodology.md, "Monte Carlo"), equity <= a x peak + b
  *     (`breachLine`), branch-free (`hit |= +(...)`): a path counts at most once.
  *
+ * Chart data: the equity of the shard's first `recordPaths` paths after each of `recordSteps`
+ * trades (the gate's fan chart). Each path is walked in segments ending at those steps, and
+ * the equity is stored once at each segment's end (into a scratch row for the paths not
+ * recorded), so the per-step body is unchanged and no step tests whether to record.
+ *
  * Cost: O(paths x horizon) time; O(n) extra memory per shard (the 1 + r table, or the
- * permutation work array) plus the two per-path arrays it returns.
+ * permutation work array) plus the two per-path arrays it returns and the recorded
+ * recordPaths x recordSteps equities.
  */
 import type { TradeUnit } from '../io/types.js';
 import { INV_2_32 } from '../rng/tychei.js';
@@ -60,6 +66,13 @@ export interface MonteCarloShardTask {
   rule: BreachRuleName;
   /** drawdown/static: fraction in (0, 1); trailing: currency amount > 0. */
   limit: number;
+  /**
+   * Chart data (the gate's fan chart): the equity of this shard's first `recordPaths` paths
+   * after each of these trade counts (strictly increasing, the last one = the horizon), or
+   * nothing when absent (or with recordPaths 0).
+   */
+  recordSteps?: readonly number[];
+  recordPaths?: number;
 }
 
 export interface MonteCarloShardResult {
@@ -70,6 +83,11 @@ export interface MonteCarloShardResult {
   maxDrawdown: Float64Array;
   /** Per path: equity after the last trade. */
   finalEquity: Float64Array;
+  /**
+   * The first `recordPaths` paths' equity after each of `recordSteps` trades, path after path
+   * (recordPaths x recordSteps.length, row-major; empty when nothing is recorded).
+   */
+  equityAtSteps: Float64Array;
 }
 
 /** Mutable per-shard outputs and constants shared by the specialised loops. */
@@ -88,6 +106,16 @@ interface Frame {
   ruleB: number;
   /** Out: breaching paths of the shard. */
   breaches: number;
+  /**
+   * Segment ends: the trade counts after which the equity is recorded (recordSteps), or just
+   * [horizon] when nothing is recorded. Paths are walked segment by segment, so recording
+   * costs one store per segment, never a test per step.
+   */
+  ends: Int32Array;
+  /** Paths recorded (the first ones); their rows in `record`, the others write to `scratch`. */
+  recordPaths: number;
+  record: Float64Array;
+  scratch: Float64Array;
 }
 
 /**
@@ -106,6 +134,19 @@ export function breachLine(rule: BreachRuleName, limit: number, startEquity: num
   return [1, -limit];
 }
 
+/** Segment ends and the recording buffer of a shard (checked: the last step is the horizon). */
+function recording(task: MonteCarloShardTask, horizon: number): { ends: Int32Array; recordPaths: number; record: Float64Array } {
+  const steps = task.recordSteps ?? [];
+  const recordPaths = Math.min(task.recordPaths ?? 0, task.paths);
+  if (recordPaths <= 0 || steps.length === 0) return { ends: Int32Array.of(horizon), recordPaths: 0, record: new Float64Array(0) };
+  for (let i = 0; i < steps.length; i++) {
+    const prev = i === 0 ? 0 : steps[i - 1];
+    if (!Number.isInteger(steps[i]) || steps[i] <= prev || steps[i] > horizon) throw new RangeError(`monteCarloShard: record step ${steps[i]} is not increasing within 1..${horizon}`);
+  }
+  if (steps[steps.length - 1] !== horizon) throw new RangeError(`monteCarloShard: the last record step must be the horizon ${horizon}`);
+  return { ends: Int32Array.from(steps), recordPaths, record: new Float64Array(recordPaths * steps.length) };
+}
+
 export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResult {
   const values = float64View(task.trades);
   const n = task.n;
@@ -116,11 +157,13 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
   if (task.unit === 'return') for (let i = 0; i < n; i++) v[i] = 1 + values[i];
   else for (let i = 0; i < n; i++) v[i] = values[i];
   const line = breachLine(task.rule, task.limit, task.startEquity);
+  const horizon = task.method === 'permutation' ? n : task.horizon;
+  const rec = recording(task, horizon);
   const f: Frame = {
     v,
     n,
     paths: task.paths,
-    horizon: task.method === 'permutation' ? n : task.horizon,
+    horizon,
     start: task.startEquity,
     restartBelow: (1 / task.blockLength) * 4294967296,
     rng: Int32Array.from(task.rng),
@@ -129,6 +172,10 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
     ruleA: line[0],
     ruleB: line[1],
     breaches: 0,
+    ends: rec.ends,
+    recordPaths: rec.recordPaths,
+    record: rec.record,
+    scratch: new Float64Array(rec.ends.length),
   };
   const compounding = task.unit === 'return';
   switch (task.method) {
@@ -142,7 +189,7 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
       if (compounding) permutationReturn(f); else permutationPnl(f);
       break;
   }
-  return { shardIndex: task.shardIndex, breaches: f.breaches, maxDrawdown: f.maxDrawdown, finalEquity: f.finalEquity };
+  return { shardIndex: task.shardIndex, breaches: f.breaches, maxDrawdown: f.maxDrawdown, finalEquity: f.finalEquity, equityAtSteps: f.record };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -155,22 +202,27 @@ export function monteCarloShard(task: MonteCarloShardTask): MonteCarloShardResul
 // ---------------------------------------------------------------------------------------
 
 function iidReturn(f: Frame): void {
-  const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
+  const v = f.v, n = f.n, P = f.paths, start = f.start, scaleN = n * INV_2_32;
   const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  const ends = f.ends, segments = ends.length, recordPaths = f.recordPaths, record = f.record, scratch = f.scratch;
   let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   for (let p = 0; p < P; p++) {
     let eq = start, peak = start, maxDD = 0, hit = 0;
-    for (let h = 0; h < H; h++) {
-      b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-      b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-      eq *= v[((a >>> 0) * scaleN) | 0];
-      const up = eq - peak;
-      peak += 0.5 * (up + Math.abs(up));
-      const drop = peak - eq;
-      const gDD = drop / peak - maxDD;
-      maxDD += 0.5 * (gDD + Math.abs(gDD));
-      hit |= +(eq <= ruleA * peak + ruleB);
+    const row = p < recordPaths ? record : scratch, at = p < recordPaths ? p * segments : 0;
+    for (let s = 0, h = 0; s < segments; s++) {
+      for (const end = ends[s]; h < end; h++) {
+        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+        eq *= v[((a >>> 0) * scaleN) | 0];
+        const up = eq - peak;
+        peak += 0.5 * (up + Math.abs(up));
+        const drop = peak - eq;
+        const gDD = drop / peak - maxDD;
+        maxDD += 0.5 * (gDD + Math.abs(gDD));
+        hit |= +(eq <= ruleA * peak + ruleB);
+      }
+      row[at + s] = eq;
     }
     outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
@@ -179,22 +231,27 @@ function iidReturn(f: Frame): void {
 }
 
 function iidPnl(f: Frame): void {
-  const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
+  const v = f.v, n = f.n, P = f.paths, start = f.start, scaleN = n * INV_2_32;
   const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  const ends = f.ends, segments = ends.length, recordPaths = f.recordPaths, record = f.record, scratch = f.scratch;
   let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   for (let p = 0; p < P; p++) {
     let eq = start, peak = start, maxDD = 0, hit = 0;
-    for (let h = 0; h < H; h++) {
-      b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-      b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-      eq += v[((a >>> 0) * scaleN) | 0];
-      const up = eq - peak;
-      peak += 0.5 * (up + Math.abs(up));
-      const drop = peak - eq;
-      const gDD = drop / peak - maxDD;
-      maxDD += 0.5 * (gDD + Math.abs(gDD));
-      hit |= +(eq <= ruleA * peak + ruleB);
+    const row = p < recordPaths ? record : scratch, at = p < recordPaths ? p * segments : 0;
+    for (let s = 0, h = 0; s < segments; s++) {
+      for (const end = ends[s]; h < end; h++) {
+        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+        eq += v[((a >>> 0) * scaleN) | 0];
+        const up = eq - peak;
+        peak += 0.5 * (up + Math.abs(up));
+        const drop = peak - eq;
+        const gDD = drop / peak - maxDD;
+        maxDD += 0.5 * (gDD + Math.abs(gDD));
+        hit |= +(eq <= ruleA * peak + ruleB);
+      }
+      row[at + s] = eq;
     }
     outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
@@ -215,8 +272,9 @@ function iidPnl(f: Frame): void {
  * layout is fixed at H draws per path. The reference twin draws exactly the same way.
  */
 function stationaryReturn(f: Frame): void {
-  const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
+  const v = f.v, n = f.n, P = f.paths, start = f.start, scaleN = n * INV_2_32;
   const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  const ends = f.ends, segments = ends.length, recordPaths = f.recordPaths, record = f.record, scratch = f.scratch;
   let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   const restartBelow = f.restartBelow, freshScale = n / restartBelow;
@@ -225,26 +283,30 @@ function stationaryReturn(f: Frame): void {
     b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
     b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
     let idx = ((a >>> 0) * scaleN) | 0;
-    for (let h = 0; h < H; h++) {
-      if (h !== 0) {
-        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-        const u = a >>> 0;
-        // restart = -1 when u32 < restartBelow, else 0 (floor of a value in [-1, 1)).
-        const restart = Math.floor((u - restartBelow) * INV_2_32) | 0;
-        // Only used on a restart, when it lies in [0, n); otherwise masked out below.
-        const fresh = (u * freshScale) | 0;
-        let next = idx + 1;
-        next -= n & ((n - 1 - next) >> 31); // wrap n -> 0 without a branch
-        idx = (fresh & restart) | (next & ~restart);
+    const row = p < recordPaths ? record : scratch, at = p < recordPaths ? p * segments : 0;
+    for (let s = 0, h = 0; s < segments; s++) {
+      for (const end = ends[s]; h < end; h++) {
+        if (h !== 0) {
+          b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+          b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+          const u = a >>> 0;
+          // restart = -1 when u32 < restartBelow, else 0 (floor of a value in [-1, 1)).
+          const restart = Math.floor((u - restartBelow) * INV_2_32) | 0;
+          // Only used on a restart, when it lies in [0, n); otherwise masked out below.
+          const fresh = (u * freshScale) | 0;
+          let next = idx + 1;
+          next -= n & ((n - 1 - next) >> 31); // wrap n -> 0 without a branch
+          idx = (fresh & restart) | (next & ~restart);
+        }
+        eq *= v[idx];
+        const up = eq - peak;
+        peak += 0.5 * (up + Math.abs(up));
+        const drop = peak - eq;
+        const gDD = drop / peak - maxDD;
+        maxDD += 0.5 * (gDD + Math.abs(gDD));
+        hit |= +(eq <= ruleA * peak + ruleB);
       }
-      eq *= v[idx];
-      const up = eq - peak;
-      peak += 0.5 * (up + Math.abs(up));
-      const drop = peak - eq;
-      const gDD = drop / peak - maxDD;
-      maxDD += 0.5 * (gDD + Math.abs(gDD));
-      hit |= +(eq <= ruleA * peak + ruleB);
+      row[at + s] = eq;
     }
     outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
@@ -253,8 +315,9 @@ function stationaryReturn(f: Frame): void {
 }
 
 function stationaryPnl(f: Frame): void {
-  const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
+  const v = f.v, n = f.n, P = f.paths, start = f.start, scaleN = n * INV_2_32;
   const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  const ends = f.ends, segments = ends.length, recordPaths = f.recordPaths, record = f.record, scratch = f.scratch;
   let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   const restartBelow = f.restartBelow, freshScale = n / restartBelow;
@@ -263,26 +326,30 @@ function stationaryPnl(f: Frame): void {
     b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
     b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
     let idx = ((a >>> 0) * scaleN) | 0;
-    for (let h = 0; h < H; h++) {
-      if (h !== 0) {
-        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-        const u = a >>> 0;
-        // restart = -1 when u32 < restartBelow, else 0 (floor of a value in [-1, 1)).
-        const restart = Math.floor((u - restartBelow) * INV_2_32) | 0;
-        // Only used on a restart, when it lies in [0, n); otherwise masked out below.
-        const fresh = (u * freshScale) | 0;
-        let next = idx + 1;
-        next -= n & ((n - 1 - next) >> 31); // wrap n -> 0 without a branch
-        idx = (fresh & restart) | (next & ~restart);
+    const row = p < recordPaths ? record : scratch, at = p < recordPaths ? p * segments : 0;
+    for (let s = 0, h = 0; s < segments; s++) {
+      for (const end = ends[s]; h < end; h++) {
+        if (h !== 0) {
+          b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+          b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+          const u = a >>> 0;
+          // restart = -1 when u32 < restartBelow, else 0 (floor of a value in [-1, 1)).
+          const restart = Math.floor((u - restartBelow) * INV_2_32) | 0;
+          // Only used on a restart, when it lies in [0, n); otherwise masked out below.
+          const fresh = (u * freshScale) | 0;
+          let next = idx + 1;
+          next -= n & ((n - 1 - next) >> 31); // wrap n -> 0 without a branch
+          idx = (fresh & restart) | (next & ~restart);
+        }
+        eq += v[idx];
+        const up = eq - peak;
+        peak += 0.5 * (up + Math.abs(up));
+        const drop = peak - eq;
+        const gDD = drop / peak - maxDD;
+        maxDD += 0.5 * (gDD + Math.abs(gDD));
+        hit |= +(eq <= ruleA * peak + ruleB);
       }
-      eq += v[idx];
-      const up = eq - peak;
-      peak += 0.5 * (up + Math.abs(up));
-      const drop = peak - eq;
-      const gDD = drop / peak - maxDD;
-      maxDD += 0.5 * (gDD + Math.abs(gDD));
-      hit |= +(eq <= ruleA * peak + ruleB);
+      row[at + s] = eq;
     }
     outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
@@ -297,28 +364,33 @@ function stationaryPnl(f: Frame): void {
  * depends only on its own n draws.
  */
 function permutationReturn(f: Frame): void {
-  const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
+  const v = f.v, n = f.n, P = f.paths, start = f.start, scaleN = n * INV_2_32;
   const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  const ends = f.ends, segments = ends.length, recordPaths = f.recordPaths, record = f.record, scratch = f.scratch;
   let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   const work = new Float64Array(n);
   for (let p = 0; p < P; p++) {
     work.set(v);
     let eq = start, peak = start, maxDD = 0, hit = 0;
-    for (let h = 0; h < n; h++) {
-      b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-      b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-      const j = h + (((a >>> 0) * (n - h) * INV_2_32) | 0);
-      const x = work[j];
-      work[j] = work[h];
-      work[h] = x;
-      eq *= x;
-      const up = eq - peak;
-      peak += 0.5 * (up + Math.abs(up));
-      const drop = peak - eq;
-      const gDD = drop / peak - maxDD;
-      maxDD += 0.5 * (gDD + Math.abs(gDD));
-      hit |= +(eq <= ruleA * peak + ruleB);
+    const row = p < recordPaths ? record : scratch, at = p < recordPaths ? p * segments : 0;
+    for (let s = 0, h = 0; s < segments; s++) {
+      for (const end = ends[s]; h < end; h++) {
+        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+        const j = h + (((a >>> 0) * (n - h) * INV_2_32) | 0);
+        const x = work[j];
+        work[j] = work[h];
+        work[h] = x;
+        eq *= x;
+        const up = eq - peak;
+        peak += 0.5 * (up + Math.abs(up));
+        const drop = peak - eq;
+        const gDD = drop / peak - maxDD;
+        maxDD += 0.5 * (gDD + Math.abs(gDD));
+        hit |= +(eq <= ruleA * peak + ruleB);
+      }
+      row[at + s] = eq;
     }
     outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }
@@ -327,28 +399,33 @@ function permutationReturn(f: Frame): void {
 }
 
 function permutationPnl(f: Frame): void {
-  const v = f.v, n = f.n, P = f.paths, H = f.horizon, start = f.start, scaleN = n * INV_2_32;
+  const v = f.v, n = f.n, P = f.paths, start = f.start, scaleN = n * INV_2_32;
   const outMaxDD = f.maxDrawdown, outFinal = f.finalEquity, ruleA = f.ruleA, ruleB = f.ruleB;
+  const ends = f.ends, segments = ends.length, recordPaths = f.recordPaths, record = f.record, scratch = f.scratch;
   let breaches = 0;
   let a = f.rng[0], b = f.rng[1], c = f.rng[2], d = f.rng[3];
   const work = new Float64Array(n);
   for (let p = 0; p < P; p++) {
     work.set(v);
     let eq = start, peak = start, maxDD = 0, hit = 0;
-    for (let h = 0; h < n; h++) {
-      b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
-      b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
-      const j = h + (((a >>> 0) * (n - h) * INV_2_32) | 0);
-      const x = work[j];
-      work[j] = work[h];
-      work[h] = x;
-      eq += x;
-      const up = eq - peak;
-      peak += 0.5 * (up + Math.abs(up));
-      const drop = peak - eq;
-      const gDD = drop / peak - maxDD;
-      maxDD += 0.5 * (gDD + Math.abs(gDD));
-      hit |= +(eq <= ruleA * peak + ruleB);
+    const row = p < recordPaths ? record : scratch, at = p < recordPaths ? p * segments : 0;
+    for (let s = 0, h = 0; s < segments; s++) {
+      for (const end = ends[s]; h < end; h++) {
+        b = (b << 25) ^ (b >>> 7) ^ c; c = (c - d) | 0; d = (d << 24) ^ (d >>> 8) ^ a; a = (a - b) | 0;
+        b = (b << 20) ^ (b >>> 12) ^ c; c = (c - d) | 0; d = (d << 16) ^ (c >>> 16) ^ a; a = (a - b) | 0;
+        const j = h + (((a >>> 0) * (n - h) * INV_2_32) | 0);
+        const x = work[j];
+        work[j] = work[h];
+        work[h] = x;
+        eq += x;
+        const up = eq - peak;
+        peak += 0.5 * (up + Math.abs(up));
+        const drop = peak - eq;
+        const gDD = drop / peak - maxDD;
+        maxDD += 0.5 * (gDD + Math.abs(gDD));
+        hit |= +(eq <= ruleA * peak + ruleB);
+      }
+      row[at + s] = eq;
     }
     outMaxDD[p] = maxDD; outFinal[p] = eq; breaches += hit;
   }

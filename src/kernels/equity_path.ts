@@ -8,6 +8,8 @@ import type { BreachRuleName } from './drawdown_paths.js';
 
 export interface PathOutcome {
   breached: boolean;
+  /** The equity after each of `recordAt` trades (when asked). */
+  equityAt: number[];
   /** max over steps of (peak - equity) / peak, peak including the start. */
   maxDrawdown: number;
   finalEquity: number;
@@ -18,7 +20,8 @@ export interface PathOutcome {
  * `return` compounds (equity = max(0, equity x (1 + r))), `pnl` adds; the peak includes
  * the start. Breach when equity <= (1 - limit) x peak (drawdown), equity <= start x
  * (1 - limit) (static) or equity <= peak - limit (trailing), peak including the current
- * equity; a path breaches at most once. O(length).
+ * equity; a path breaches at most once. `recordAt` (increasing trade counts within 1..length)
+ * names the steps whose equity is also returned. O(length).
  */
 export function walkEquityPath(
   values: ArrayLike<number>,
@@ -27,7 +30,10 @@ export function walkEquityPath(
   startEquity: number,
   rule: BreachRuleName,
   limit: number,
+  recordAt: readonly number[] = [],
 ): PathOutcome {
+  const equityAt: number[] = [];
+  let next = 0;
   let equity = startEquity;
   let peak = startEquity;
   let maxDrawdown = 0;
@@ -45,6 +51,10 @@ export function walkEquityPath(
       else if (rule === 'static') breached = equity <= startEquity * (1 - limit);
       else breached = equity <= peak - limit;
     }
+    while (next < recordAt.length && recordAt[next] === h + 1) {
+      equityAt.push(equity);
+      next++;
+    }
   }
-  return { breached, maxDrawdown, finalEquity: equity };
+  return { breached, maxDrawdown, finalEquity: equity, equityAt };
 }

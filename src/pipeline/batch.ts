@@ -46,8 +46,13 @@ export interface BatchOptions {
   resume: boolean;
   /** Candidates in flight at once (default: workers + 1, at least 2). */
   lookahead?: number;
-  /** Called after each line is durably written. */
-  onLine?: (entry: JournalEntry, done: number, total: number) => void;
+  /**
+   * Called after each line is durably written; with `reports`, also given the candidate's
+   * report JSON (null for a line kept by --resume or an error line).
+   */
+  onLine?: (entry: JournalEntry, done: number, total: number, report: string | null) => void;
+  /** Keep each validated candidate's report JSON for onLine (the HTML pages of --html-dir). */
+  reports?: boolean;
   /** Called once the plan is known (total, and how many lines resume kept). */
   onStart?: (total: number, kept: number) => void;
   /** Abort: stop starting candidates, abandon those in flight, keep the journal whole. */
@@ -413,6 +418,12 @@ function assertValidatedBytesMatch(base: EntryBase, bundleDir: string, report: R
   }
 }
 
+/** A candidate's journal line and, when asked for, its report JSON (null on an error line). */
+export interface CandidateOutcome {
+  entry: JournalEntry;
+  report: string | null;
+}
+
 /**
  * Validate one bundle into its journal line; never throws (a malformed bundle or a crash
  * becomes the line's error). Runs wherever it is called: on the batch's thread with the
@@ -421,21 +432,28 @@ function assertValidatedBytesMatch(base: EntryBase, bundleDir: string, report: R
 export async function journalEntryFor(
   base: EntryBase, dir: string, seed: number, policy: LoadedPolicy, executor: ShardExecutor, maxMemory?: number, registry?: GateRegistry,
 ): Promise<JournalEntry> {
+  return (await candidateOutcome(base, dir, seed, policy, executor, maxMemory, registry, false)).entry;
+}
+
+/** journalEntryFor, keeping the validated report's JSON when `withReport`. */
+export async function candidateOutcome(
+  base: EntryBase, dir: string, seed: number, policy: LoadedPolicy, executor: ShardExecutor, maxMemory: number | undefined, registry: GateRegistry | undefined, withReport: boolean,
+): Promise<CandidateOutcome> {
   const bundleDir = bundleDirOf(dir, base.bundle);
   try {
     const report = await validateBundle(bundleDir, { seed, executor, policy, maxMemory, registry });
     // The same schema and finiteness checks as `validate --json`: a line never carries a
     // NaN turned into null, and batch and validate agree on every bundle.
-    reportJson(report, registry);
+    const json = reportJson(report, registry);
     assertValidatedBytesMatch(base, bundleDir, report);
     // One entry per gate of the report, in its (registry) order.
     const gates: Record<string, JournalGate> = {};
     for (const [k, g] of Object.entries(report.gates)) {
       gates[k] = { enabled: g.enabled, advisory: g.advisory, value: g.value, gatedValue: g.gatedValue, pass: g.pass, reason: g.reason };
     }
-    return { ...base, id: report.candidate.id, decision: report.decision, failedGates: report.failedGates, gates, error: null };
+    return { entry: { ...base, id: report.candidate.id, decision: report.decision, failedGates: report.failedGates, gates, error: null }, report: withReport ? json : null };
   } catch (err) {
-    return errorEntry(base, bundleDir, err);
+    return { entry: errorEntry(base, bundleDir, err), report: null };
   }
 }
 
@@ -446,6 +464,8 @@ export interface CandidateTask {
   seed: number;
   policy: LoadedPolicy;
   maxMemory?: number;
+  /** Return the report JSON too (for --html-dir). */
+  withReport?: boolean;
 }
 
 /**
@@ -458,30 +478,31 @@ export interface CandidateTask {
  */
 export const WHOLE_CANDIDATE_MAX_BYTES = 4 * 2 ** 20;
 
-async function processCandidate(item: BatchItem, opts: BatchOptions): Promise<JournalEntry> {
+async function processCandidate(item: BatchItem, opts: BatchOptions): Promise<CandidateOutcome> {
   const rel = item.rel;
   const fallback = () => entryBase(rel, {}, opts);
-  if (item.unlistable) return { ...fallback(), id: null, decision: 'ERROR', failedGates: [], gates: null, error: { code: item.unlistable.code, message: item.unlistable.message, exitCode: item.unlistable.exitCode } };
+  if (item.unlistable) return { entry: { ...fallback(), id: null, decision: 'ERROR', failedGates: [], gates: null, error: { code: item.unlistable.code, message: item.unlistable.message, exitCode: item.unlistable.exitCode } }, report: null };
   let scan: BundleScan;
   try {
     scan = scanBundle(bundleDirOf(opts.dir, rel));
   } catch (err) {
     // An unreadable or vanished bundle: still one line, keyed on what could be seen.
-    return errorEntry(fallback(), bundleDirOf(opts.dir, rel), err);
+    return { entry: errorEntry(fallback(), bundleDirOf(opts.dir, rel), err), report: null };
   }
   const base = entryBase(rel, scan.files, opts);
   const ex = opts.executor;
+  const withReport = opts.reports === true;
   if (ex instanceof PoolExecutor && scan.bytes <= WHOLE_CANDIDATE_MAX_BYTES && opts.registry === undefined) {
-    const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy, maxMemory: opts.maxMemory };
+    const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy, maxMemory: opts.maxMemory, withReport };
     try {
-      return await ex.runNamed<JournalEntry>('candidate', task);
+      return await ex.runNamed<CandidateOutcome>('candidate', task);
     } catch (err) {
       // The worker died mid-candidate (Piscina replaces it): this candidate fails with code 3.
       const e = toGauntletError(err);
-      return errorEntry(base, bundleDirOf(opts.dir, rel), e.exitCode === 2 ? e : workerCrash(`candidate ${rel}: ${e.message}`));
+      return { entry: errorEntry(base, bundleDirOf(opts.dir, rel), e.exitCode === 2 ? e : workerCrash(`candidate ${rel}: ${e.message}`)), report: null };
     }
   }
-  return journalEntryFor(base, opts.dir, opts.seed, opts.policy, ex, opts.maxMemory, opts.registry);
+  return candidateOutcome(base, opts.dir, opts.seed, opts.policy, ex, opts.maxMemory, opts.registry, withReport);
 }
 
 /**
@@ -550,6 +571,9 @@ async function runLocked(opts: BatchOptions): Promise<BatchSummary> {
         break; // unreadable now: validate it again (its line will say why)
       }
       if (entry.key !== entryKey(item.rel, files, opts.policy.sha256, opts.seed)) break;
+      // A line of another report version (an older build's journal) is validated again, so a
+      // journal never mixes versions.
+      if (entry.schemaVersion !== REPORT_SCHEMA_VERSION) break;
       entries.push(entry);
     }
     rewriteJournal(opts.out, lines.slice(0, kept));
@@ -558,7 +582,7 @@ async function runLocked(opts: BatchOptions): Promise<BatchSummary> {
   opts.onStart?.(total, kept);
 
   const lookahead = Math.max(2, opts.lookahead ?? opts.executor.workers + 1);
-  const inflight: Promise<JournalEntry>[] = [];
+  const inflight: Promise<CandidateOutcome>[] = [];
   let next = kept;
   let interrupted = false;
   const aborted = new Promise<'aborted'>((resolve) => {
@@ -574,11 +598,12 @@ async function runLocked(opts: BatchOptions): Promise<BatchSummary> {
       const head = inflight.shift()!;
       // Abandoned candidates still settle later: keep their rejections from going unhandled.
       head.catch(() => undefined);
-      const got = await Promise.race([head, aborted]);
-      if (got === 'aborted') {
+      const outcome = await Promise.race([head, aborted]);
+      if (outcome === 'aborted') {
         interrupted = true;
         break;
       }
+      const got = outcome.entry;
       // A failed append (full disk, I/O error) throws E_FILE_WRITE: the batch stops here,
       // with the journal cut back to its whole lines, and never reports the rest as done.
       // Every line matches the published journal schema (`gauntlet schema journal`).
@@ -586,7 +611,7 @@ async function runLocked(opts: BatchOptions): Promise<BatchSummary> {
       if (!checked.success) throw internalError(`journal line for ${got.bundle} does not match its schema: ${checked.error.issues[0]?.message ?? ''}`);
       writer.append(JSON.stringify(got));
       entries.push(got);
-      opts.onLine?.(got, entries.length, total);
+      opts.onLine?.(got, entries.length, total, outcome.report);
       launch();
     }
   } finally {

@@ -13,19 +13,37 @@
  *   1: the first engine (no schemaVersion field; four gates; details untyped).
  *   2: schemaVersion; the gate registry (the deflated-Sharpe family, `advisory`); typed details;
  *      exact ties (`ties`, `tiedSelections`), walk-forward `isTStat`, PBO sampling SE.
+ *   3: chart data in the details (the HTML report draws from it; docs/formats.md, "Chart
+ *      data"): Monte Carlo `fan`, `originalPath`, `maxDrawdownHistogram`; PBO
+ *      `degradationPoints`, `dominanceCdf`; walk-forward `stitchedOosEquity`. Additive: a
+ *      version 2 report is read as it is (without them: CHART_FIELDS).
  */
 import { z } from 'zod';
 import { GauntletError, internalError } from '../errors.js';
 import { DEFAULT_GATES } from '../gates/index.js';
 import type { AnyGateDefinition, GateRegistry } from '../gates/registry.js';
 
-export const REPORT_SCHEMA_VERSION = 2 as const;
-export const SUPPORTED_REPORT_VERSIONS: readonly number[] = [1, 2];
+export const REPORT_SCHEMA_VERSION = 3 as const;
+export const SUPPORTED_REPORT_VERSIONS: readonly number[] = [1, 2, 3];
+
+/** The details fields version 3 added, per gate: a version 2 report has none of them. */
+export const CHART_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  monteCarlo: ['fan', 'originalPath', 'maxDrawdownHistogram'],
+  pbo: ['degradationPoints', 'dominanceCdf'],
+  walkForward: ['stitchedOosEquity'],
+};
+
+/** A gate's details schema as report `version` has it (version 2: without the chart fields). */
+function detailsSchemaFor(def: AnyGateDefinition, version: number): z.ZodType {
+  const fields = CHART_FIELDS[def.name];
+  if (version >= 3 || !fields || !(def.detailsSchema instanceof z.ZodObject)) return def.detailsSchema;
+  return def.detailsSchema.omit(Object.fromEntries(fields.map((f) => [f, true])) as never);
+}
 
 const finiteOrNull = z.number().finite().nullable();
 
 /** One gate's result, its details typed by the gate's own schema ({} when a decision gate is disabled). */
-export function gateResultSchema(def: AnyGateDefinition) {
+export function gateResultSchema(def: AnyGateDefinition, version: number = REPORT_SCHEMA_VERSION) {
   return z.strictObject({
     gate: z.literal(def.name),
     enabled: z.boolean(),
@@ -37,7 +55,7 @@ export function gateResultSchema(def: AnyGateDefinition) {
     comparison: z.literal(def.comparison),
     pass: z.boolean(),
     reason: z.string().nullable(),
-    details: z.union([def.detailsSchema, z.strictObject({})]),
+    details: z.union([detailsSchemaFor(def, version), z.strictObject({})]),
     warnings: z.array(z.string()),
   });
 }
@@ -61,10 +79,10 @@ export const comparisonSchema = z.strictObject({
 });
 export type ChampionComparison = z.infer<typeof comparisonSchema>;
 
-/** The report schema for a registry's gates (the default one: `reportSchema`). */
-export function reportSchemaFor(registry: GateRegistry) {
+/** The report schema for a registry's gates (the default one: `reportSchema`), as written now or as an older `version` (2 or later) had it. */
+export function reportSchemaFor(registry: GateRegistry, version: typeof REPORT_SCHEMA_VERSION | 2 = REPORT_SCHEMA_VERSION) {
   return z.strictObject({
-    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    schemaVersion: z.literal(version),
     engine: z.strictObject({ name: z.literal('gauntlet'), version: z.string() }),
     decision: z.enum(['APPROVED', 'REJECTED']),
     /** Decision gates that failed, in registry order (advisory gates never appear). */
@@ -89,7 +107,7 @@ export function reportSchemaFor(registry: GateRegistry) {
     }),
     /** The resolved policy the gates ran under. */
     policy: z.record(z.string(), z.unknown()),
-    gates: z.strictObject(Object.fromEntries(registry.gates.map((g) => [g.name, gateResultSchema(g)]))),
+    gates: z.strictObject(Object.fromEntries(registry.gates.map((g) => [g.name, gateResultSchema(g, version)]))),
     comparison: comparisonSchema.optional(),
     warnings: z.array(z.string()),
   });
@@ -184,12 +202,35 @@ export function storedReport(raw: unknown, source: string, registry: GateRegistr
       gates: Object.fromEntries(Object.entries(r.gates).map(([k, g]) => [k, { ...g, advisory: false }])),
     };
   }
-  const p = (registry === DEFAULT_GATES ? reportSchema : reportSchemaFor(registry)).safeParse(raw);
+  const p = (registry === DEFAULT_GATES && version === REPORT_SCHEMA_VERSION ? reportSchema : reportSchemaFor(registry, version as 2 | 3)).safeParse(raw);
   if (!p.success) fail(p.error);
-  const r = p.data! as Report;
+  const r = p.data! as unknown as Report;
   return {
     schemaVersion: r.schemaVersion, engineVersion: r.engine.version, decision: r.decision, candidateId: r.candidate.id, bundle: r.candidate.bundle, seed: r.provenance.seed,
     policySha256: r.provenance.policySha256, inputs: r.provenance.inputs,
     gates: Object.fromEntries(Object.entries(r.gates).map(([k, g]) => [k, { value: g.value, pass: g.pass, comparison: g.comparison, enabled: g.enabled, advisory: g.advisory }])),
   };
+}
+
+/**
+ * A saved report of version 2 or later, read whole for rendering (`gauntlet report`): checked
+ * against its own version's schema. A version 2 report lacks the chart fields (CHART_FIELDS),
+ * which readers must treat as absent. Version 1 (untyped details) and unknown versions are
+ * refused with a message naming the file and the version. O(size).
+ */
+export type AnyVersionReport = Omit<Report, 'schemaVersion'> & { schemaVersion: 2 | 3 };
+
+export function fullReport(raw: unknown, source: string, registry: GateRegistry = DEFAULT_GATES): AnyVersionReport {
+  const version = raw && typeof raw === 'object' && 'schemaVersion' in raw ? (raw as { schemaVersion: unknown }).schemaVersion : 1;
+  if (typeof version !== 'number' || !SUPPORTED_REPORT_VERSIONS.includes(version)) {
+    throw new GauntletError('E_SCHEMA', `${source}: report schemaVersion ${JSON.stringify(version)} is not supported (this engine reads ${SUPPORTED_REPORT_VERSIONS.join(', ')})`);
+  }
+  if (version < 2) {
+    throw new GauntletError('E_SCHEMA', `${source}: a version 1 report (engine 0.1.0, no schemaVersion) has untyped details and cannot be rendered; validate the candidate again with this engine`);
+  }
+  const p = reportSchemaFor(registry, version as 2 | 3).safeParse(raw);
+  if (!p.success) {
+    throw new GauntletError('E_SCHEMA', `${source}: not a valid version ${version} report: ${z.prettifyError(p.error).replace(/\s+/g, ' ')}`);
+  }
+  return raw as AnyVersionReport;
 }

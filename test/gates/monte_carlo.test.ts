@@ -9,6 +9,8 @@ import { clopperPearsonInterval } from '../../src/stats/intervals.js';
 import { GauntletError } from '../../src/errors.js';
 import type { GateContext } from '../../src/gates/context.js';
 import { shardRngWords } from '../../src/rng/streams.js';
+import { roundSignificant } from '../../src/stats/round_significant.js';
+import { CHART_DATA } from '../../src/config/defaults.js';
 
 const inProcess: GateContext = { executor: new InProcessExecutor(), seed: 42 };
 
@@ -178,8 +180,52 @@ describe('monteCarloGate: determinism across executors (needs `npx tsc -p .` for
     await Promise.all(pools.map((p) => p.close()));
   });
 
+  it('chart data: fan quantiles at evenly sampled steps, the unshuffled path, the drawdown histogram', async () => {
+    const trades = randomReturns('fan', 250);
+    // 2,000 paths (under the fan's 2,048): every path recorded, and the last shard only in part.
+    const r = await monteCarloGate(trades, opts({ paths: 2000, breach: { rule: 'drawdown', limit: 0.2 } }), inProcess, { initialEquity: null });
+    const d = r.details as unknown as MonteCarloDetails;
+    const fan = d.fan;
+    // 250 steps > 200: evenly sampled, ending at the horizon.
+    expect(fan).toMatchObject({ horizon: 250, sampled: true, paths: 2000 });
+    expect(fan.steps).toHaveLength(CHART_DATA.mcFanSteps);
+    expect(fan.steps[fan.steps.length - 1]).toBe(250);
+    for (const band of [fan.p5, fan.p25, fan.p50, fan.p75, fan.p95]) expect(band).toHaveLength(fan.steps.length);
+    for (let s = 0; s < fan.steps.length; s++) {
+      expect(fan.p5[s]).toBeLessThanOrEqual(fan.p25[s]);
+      expect(fan.p25[s]).toBeLessThanOrEqual(fan.p50[s]);
+      expect(fan.p50[s]).toBeLessThanOrEqual(fan.p75[s]);
+      expect(fan.p75[s]).toBeLessThanOrEqual(fan.p95[s]);
+    }
+    // At the horizon the fan is the final-equity distribution the gate reports (same paths).
+    const last = fan.steps.length - 1;
+    expect(fan.p5[last]).toBe(roundSignificant(d.finalEquityQuantiles.p5));
+    expect(fan.p50[last]).toBe(roundSignificant(d.finalEquityQuantiles.p50));
+    expect(fan.p95[last]).toBe(roundSignificant(d.finalEquityQuantiles.p95));
+    // The unshuffled sequence, walked by hand at its sampled steps.
+    let eq = 1;
+    const byHand: number[] = [];
+    trades.values.forEach((v, i) => {
+      eq *= 1 + v;
+      if (d.originalPath.steps.includes(i + 1)) byHand.push(roundSignificant(eq));
+    });
+    expect(d.originalPath).toMatchObject({ trades: 250, sampled: true });
+    expect(d.originalPath.equity).toEqual(byHand);
+    expect(d.originalPath.equity[d.originalPath.equity.length - 1]).toBe(roundSignificant(d.originalSequence.finalEquity));
+    // Every path's max drawdown is counted; the bins from the limit's edge hold the breaches.
+    const h = d.maxDrawdownHistogram;
+    expect(h.limitOnEdge).toBe(true);
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(2000);
+    const at = h.edges.indexOf(0.2);
+    expect(at).toBeGreaterThan(0);
+    expect(h.counts.slice(at).reduce((a, b) => a + b, 0)).toBe(d.breaches);
+    expect(d.breaches).toBeGreaterThan(0);
+    expect(d.breaches).toBeLessThan(2000);
+  });
+
   it('in-process, 1 worker and 2 workers give byte-identical results; another seed differs', async () => {
     const trades = randomReturns('det', 250);
+    // 5,000 paths: the fan records the first 2,048 (two of the five shards).
     const o = opts({ paths: 5000, breach: { rule: 'drawdown', limit: 0.2 } });
     const one = createExecutor(1);
     const two = createExecutor(2);
@@ -189,6 +235,7 @@ describe('monteCarloGate: determinism across executors (needs `npx tsc -p .` for
     const c = JSON.stringify(await monteCarloGate(trades, o, { executor: two, seed: 7 }, { initialEquity: null }));
     expect(b).toBe(a);
     expect(c).toBe(a);
+    expect(JSON.parse(a).details.fan.paths).toBe(CHART_DATA.mcFanPaths);
     const other = await monteCarloGate(trades, o, { executor: two, seed: 8 }, { initialEquity: null });
     expect(other.value).not.toBe(JSON.parse(a).value);
   });

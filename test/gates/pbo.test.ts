@@ -8,6 +8,7 @@ import { makeReturnsMatrix, type ReturnsMatrix } from '../../src/io/types.js';
 import { InProcessExecutor, createExecutor } from '../../src/runtime.js';
 import { GauntletError } from '../../src/errors.js';
 import type { GateContext } from '../../src/gates/context.js';
+import { linearRegression } from '../../src/stats/linear_regression.js';
 
 const refDir = fileURLToPath(new URL('../reference/pbo/', import.meta.url));
 
@@ -132,6 +133,37 @@ describe('closed cases (reference README)', () => {
 });
 
 describe('details and sampling', () => {
+  it('chart data: every (IS, OOS) pair of n* up to the cap, evenly sampled above it; both dominance CDFs', async () => {
+    const returns = readReturnsCsv(refDir + 'brent-ma-grid.csv');
+    const small = (await pboGate(returns, opts({ S: 8 }), inProcess)).details as any;
+    expect(small.degradationPoints).toMatchObject({ combinations: 70, sampled: false });
+    expect(small.degradationPoints.is).toHaveLength(70);
+    // The regression through the stored (rounded) points is the reported one, to rounding.
+    const fit = linearRegression(small.degradationPoints.is, small.degradationPoints.oos);
+    expect(fit.slope!).toBeCloseTo(small.degradation.slope, 3);
+    const big = (await pboGate(returns, opts({ S: 16 }), inProcess)).details as any;
+    expect(big.degradationPoints).toMatchObject({ combinations: 12870, sampled: true });
+    expect(big.degradationPoints.is).toHaveLength(1000);
+    expect(big.degradationPoints.oos).toHaveLength(1000);
+    for (const d of [small, big]) {
+      const c = d.dominanceCdf;
+      expect(c.gridBins).toBe(d.dominance.grid.bins);
+      expect(c.x).toHaveLength(129);
+      expect([c.selected[0], c.pooled[0], c.selected[128], c.pooled[128]]).toEqual([0, 0, 1, 1]);
+      for (let j = 1; j < c.x.length; j++) {
+        expect(c.x[j]).toBeGreaterThan(c.x[j - 1]);
+        expect(c.selected[j]).toBeGreaterThanOrEqual(c.selected[j - 1]);
+        expect(c.pooled[j]).toBeGreaterThanOrEqual(c.pooled[j - 1]);
+      }
+      // First-order dominance holds on the whole grid exactly when F_opt <= F_all there; the
+      // plotted edges are some of those points.
+      if (d.dominance.firstOrder) for (let j = 0; j < c.x.length; j++) expect(c.selected[j]).toBeLessThanOrEqual(c.pooled[j]);
+    }
+    // The overfit grid's selected OOS values sit below the pool somewhere: F_opt > F_all.
+    expect(big.dominance.firstOrder).toBe(false);
+    expect(big.dominanceCdf.selected.some((f: number, j: number) => f > big.dominanceCdf.pooled[j])).toBe(true);
+  });
+
   it('reports the documented details; disabled gate passes with value null', async () => {
     const m = noise(130, 7, 'details');
     const res = await pboGate(m, opts({ S: 8, truncate: 'oldest', histogramBins: 10 }), inProcess);

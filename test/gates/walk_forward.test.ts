@@ -5,6 +5,7 @@ import { walkForwardGate, type WalkForwardDetails } from '../../src/gates/walk_f
 import { walkForwardOptionsSchema, type WalkForwardOptions } from '../../src/gates/walk_forward/options.js';
 import { InProcessExecutor, createExecutor, type ShardExecutor } from '../../src/runtime.js';
 import { GauntletError } from '../../src/errors.js';
+import { stitchedOosEquity } from '../../src/gates/walk_forward/stitched_equity.js';
 
 const inProcess = { executor: new InProcessExecutor(), seed: 42 };
 const ppy = { periodsPerYear: 252 };
@@ -168,6 +169,36 @@ describe('walkForwardGate: hand-computable cases', () => {
     expect(f.oosSharpe).toBeNull();
     expect((mean.details as WalkForwardDetails).stitchedOosSharpe).toBeNull();
     expect(mean.value!).toBeCloseTo(1, 12);
+  });
+});
+
+describe('walkForwardGate: the stitched OOS equity curve (chart data)', () => {
+  it("compounds each fold's selected column over its OOS rows, in fold order, from 1", async () => {
+    const m = heroMatrix();
+    const res = await walkForwardGate(m, options({ folds: 3, isOosRatio: 1, threshold: 0.3 }), inProcess, ppy);
+    const e = (res.details as WalkForwardDetails).stitchedOosEquity;
+    // Each fold's selection is the previous block's hero; over its OOS block it follows
+    // (0.01, 0, 0.01, 0): x 1.0201 per fold.
+    expect(e).toMatchObject({ rows: 12, sampled: false, complete: true });
+    expect(e.equity).toEqual([1.01, 1.01, 1.0201, 1.0201, 1.0303, 1.0303, 1.0406, 1.0406, 1.05101, 1.05101, 1.06152, 1.06152]);
+    expect(e.dates).toEqual(m.dates.slice(4, 16));
+  });
+  it('samples at most maxPoints rows evenly (the last one kept), averages tied columns, stops at an overflow', () => {
+    const T = 50, N = 2;
+    const data = new Float64Array(T * N);
+    for (let t = 0; t < T; t++) { data[t * N] = 0.01; data[t * N + 1] = 0.03; }
+    const dates = Array.from({ length: T }, (_, t) => `d${t}`);
+    const e = stitchedOosEquity(data, N, dates, [{ oosStart: 10, oosEnd: 30, selection: [0] }, { oosStart: 30, oosEnd: 50, selection: [0, 1] }], 4);
+    expect(e).toMatchObject({ rows: 40, sampled: true, complete: true, dates: ['d19', 'd29', 'd39', 'd49'] });
+    // 20 rows at 1% then 20 at the average 2%.
+    expect(e.equity[1]).toBeCloseTo(1.01 ** 20, 5);
+    expect(e.equity[3]).toBeCloseTo(1.01 ** 20 * 1.02 ** 20, 4);
+    // 1,000^103 > 1.8e308: the curve stops after its 102nd row.
+    const huge = new Float64Array(150).fill(999);
+    const o = stitchedOosEquity(huge, 1, Array.from({ length: 150 }, (_, t) => `d${t}`), [{ oosStart: 0, oosEnd: 150, selection: [0] }], 200);
+    expect(o.complete).toBe(false);
+    expect(o.equity).toHaveLength(102);
+    expect(o.equity.every(Number.isFinite)).toBe(true);
   });
 });
 

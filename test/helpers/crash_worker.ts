@@ -10,7 +10,7 @@
 import { workerData } from 'node:worker_threads';
 import type { KernelTable, ShardTask, ShardReply } from '../../src/engine/dispatch.js';
 import { KERNELS } from '../../src/kernels/registry.js';
-import type { CandidateTask, JournalEntry } from '../../src/pipeline/batch.js';
+import type { CandidateOutcome, CandidateTask } from '../../src/pipeline/batch.js';
 import { candidateEntry, shardReply } from '../../workers/shard_worker.js';
 import { crashingKernels, type CrashSpec } from './crash.js';
 
@@ -21,6 +21,6 @@ export default function crashWorker(task: ShardTask): ShardReply {
   return shardReply(kernels, task);
 }
 
-export async function candidate(task: CandidateTask): Promise<JournalEntry> {
+export async function candidate(task: CandidateTask): Promise<CandidateOutcome> {
   return candidateEntry(kernels, task);
 }

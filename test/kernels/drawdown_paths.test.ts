@@ -7,6 +7,7 @@ import { makeTrades, type TradeUnit } from '../../src/io/types.js';
 import { tycheiNext } from '../../src/rng/tychei.js';
 import { shardRngState, shardRngWords, shardSeedString } from '../../src/rng/streams.js';
 import { quantileSorted } from '../../src/stats/quantile.js';
+import { evenSample } from '../../src/stats/even_sample.js';
 
 function randomTrades(seed: string, n: number, unit: TradeUnit): Float64Array {
   const rng = seedrandom(seed);
@@ -37,6 +38,7 @@ function task(over: Partial<MonteCarloShardTask> & { values: Float64Array; unit:
     startEquity: over.startEquity ?? (over.unit === 'pnl' ? 100_000 : 1),
     rule: over.rule ?? 'drawdown',
     limit: over.limit ?? 0.2,
+    ...(over.recordSteps ? { recordSteps: over.recordSteps, recordPaths: over.recordPaths ?? 0 } : {}),
   };
 }
 
@@ -69,6 +71,10 @@ describe('fast kernel vs reference twin (parity)', () => {
             blockLength: 4.3,
             startEquity: unit === 'pnl' ? 100_000 : 1,
           });
+          // The fan chart's data: the first 150 of 200 paths at 17 evenly spaced steps.
+          const H = method === 'permutation' ? 157 : 120;
+          base.recordSteps = evenSample(H, 17).map((i) => i + 1);
+          base.recordPaths = 150;
           let t: MonteCarloShardTask | null = null;
           let ref = null;
           for (const limit of limitGrid(rule, unit)) {
@@ -87,6 +93,11 @@ describe('fast kernel vs reference twin (parity)', () => {
             expect(relClose(fast.maxDrawdown[p], ref.maxDrawdown[p], 1e-12)).toBe(true);
             expect(relClose(fast.finalEquity[p], ref.finalEquity[p], 1e-12)).toBe(true);
           }
+          expect(fast.equityAtSteps.length).toBe(150 * 17);
+          expect(ref.equityAtSteps.length).toBe(150 * 17);
+          for (let i = 0; i < fast.equityAtSteps.length; i++) expect(relClose(fast.equityAtSteps[i], ref.equityAtSteps[i], 1e-12)).toBe(true);
+          // The last recorded step is the horizon: each recorded row ends at the path's final equity.
+          for (let p = 0; p < 150; p++) expect(fast.equityAtSteps[p * 17 + 16]).toBe(fast.finalEquity[p]);
         });
       }
 
@@ -99,6 +110,26 @@ describe('fast kernel vs reference twin (parity)', () => {
       expect(fast.breaches).toBe(ref.breaches);
       expect(Array.from(fast.finalEquity).every((x, i) => relClose(x, ref.finalEquity[i], 1e-12))).toBe(true);
     }
+  });
+
+  it('recording equity at sampled steps changes nothing else (same breaches, drawdowns, finals, bit for bit)', () => {
+    const values = randomTrades('record', 90, 'return');
+    for (const method of ['iid', 'stationary', 'permutation'] as const) {
+      const plain = monteCarloShard(task({ values, unit: 'return', method, blockLength: 3, horizon: 90, paths: 64 }));
+      const recorded = monteCarloShard(task({ values, unit: 'return', method, blockLength: 3, horizon: 90, paths: 64, recordSteps: [1, 2, 45, 90], recordPaths: 10 }));
+      expect(plain.equityAtSteps.length).toBe(0);
+      expect(recorded.breaches).toBe(plain.breaches);
+      expect(Array.from(recorded.maxDrawdown)).toEqual(Array.from(plain.maxDrawdown));
+      expect(Array.from(recorded.finalEquity)).toEqual(Array.from(plain.finalEquity));
+      // Step 1 of path 0 is start x (1 + its first trade): a value of the trades, compounded once.
+      expect(Array.from(values).some((r) => Math.abs(recorded.equityAtSteps[0] - (1 + r)) < 1e-15)).toBe(true);
+    }
+  });
+
+  it('record steps must increase and end at the horizon', () => {
+    const values = randomTrades('record-bad', 20, 'return');
+    expect(() => monteCarloShard(task({ values, unit: 'return', recordSteps: [5, 5, 20], recordPaths: 1 }))).toThrow(/not increasing/);
+    expect(() => monteCarloShard(task({ values, unit: 'return', recordSteps: [5, 10], recordPaths: 1 }))).toThrow(/last record step/);
   });
 
   it('a different shard index gives a different stream', () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEMA_NAMES, jsonSchemaText } from '../../src/report/json_schemas.js';
-import { reportJson, storedReport } from '../../src/report/schema.js';
+import { CHART_FIELDS, fullReport, reportJson, storedReport } from '../../src/report/schema.js';
 import { resolvePolicy } from '../../src/io/policy.js';
 import { validateBundle } from '../../src/pipeline/validate.js';
 import { compareWithChampion, loadChampion } from '../../src/pipeline/champion.js';
@@ -26,6 +26,8 @@ const work = mkdtempSync(join(tmpdir(), 'gauntlet-schemas-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const ctx = { executor: new InProcessExecutor(), seed: 42 };
 const v1Report = JSON.parse(readFileSync(join(root, 'test', 'reference', 'reports', 'frozen-model-engine-0.1.0.json'), 'utf8'));
+// Written by engine 0.2.0 before the chart data (report schemaVersion 2).
+const v2Report = JSON.parse(readFileSync(join(root, 'test', 'reference', 'reports', 'frozen-model-engine-0.2.0.json'), 'utf8'));
 
 describe('committed schemas match the code', () => {
   for (const name of SCHEMA_NAMES) {
@@ -103,9 +105,47 @@ describe('stored reports are read by version', () => {
     expect(cmp.gates.deflatedSharpe.better).toBe('equal');
   });
 
+  it('a version 2 report (no chart data) reads as version 2: as a champion and whole for rendering', async () => {
+    expect(v2Report.schemaVersion).toBe(2);
+    const s = storedReport(v2Report, 'v2.json');
+    expect(s).toMatchObject({ schemaVersion: 2, engineVersion: '0.2.0', decision: 'REJECTED', candidateId: 'brent-ma-8-30-frozen', seed: 42 });
+    expect(fullReport(v2Report, 'v2.json').schemaVersion).toBe(2);
+    assertMatchesSchema('champion', { id: 'c', report: v2Report });
+    const manifest = join(work, 'champion-v2.json');
+    writeFileSync(manifest, JSON.stringify({ id: 'frozen-v2', modelSha256: null, report: v2Report }));
+    const r = runCli(['validate', join(root, 'fixtures', 'frozen-model'), '--json', '-', '--workers', '0', '--against', manifest]);
+    expect(r.code).toBe(1);
+    const now = JSON.parse(r.stdout);
+    expect(now.schemaVersion).toBe(3);
+    // The chart data changed nothing else: every gate value equals the version 2 report's.
+    for (const [g, c] of Object.entries(now.comparison.gates) as [string, { better: string }][]) {
+      expect(c.better, g).toBe(v2Report.gates[g].value === null ? 'n/a' : 'equal');
+    }
+  });
+
+  it('each version has exactly its own fields: chart data is required in 3 and refused in 2', async () => {
+    const v3 = JSON.parse(reportJson(await validateBundle(join(root, 'fixtures', 'frozen-model'), { ...ctx, policy: resolvePolicy({}, 'defaults') })));
+    for (const [gate, fields] of Object.entries(CHART_FIELDS)) {
+      for (const f of fields) {
+        expect(v3.gates[gate].details[f], `${gate}.${f}`).toBeDefined();
+        const { [f]: _gone, ...without } = v3.gates[gate].details;
+        expect(() => fullReport({ ...v3, gates: { ...v3.gates, [gate]: { ...v3.gates[gate], details: without } } }, 'v3.json')).toThrow(/not a valid version 3 report/);
+      }
+      const withChart = { ...v2Report, gates: { ...v2Report.gates, [gate]: { ...v2Report.gates[gate], details: { ...v2Report.gates[gate].details, [fields[0]]: v3.gates[gate].details[fields[0]] } } } };
+      expect(() => fullReport(withChart, 'v2.json')).toThrow(/not a valid version 2 report/);
+    }
+    expect(() => assertMatchesSchema('report', v2Report)).toThrow(/schemaVersion/);
+  });
+
+  it('rendering needs typed details: version 1 is refused by name, as is an unknown version', () => {
+    expect(() => fullReport(v1Report, 'old.json')).toThrow(/old\.json: a version 1 report \(engine 0\.1\.0, no schemaVersion\) has untyped details and cannot be rendered/);
+    expect(() => fullReport({ ...v2Report, schemaVersion: 4 }, 'next.json')).toThrow(/next\.json: report schemaVersion 4 is not supported \(this engine reads 1, 2, 3\)/);
+    expect(() => fullReport({ ...v2Report, schemaVersion: '3' }, 'str.json')).toThrow(/report schemaVersion "3" is not supported/);
+  });
+
   it('an unsupported version is refused with a clear message (exit 2 through the CLI)', () => {
     expect(() => storedReport({ ...v1Report, schemaVersion: 99 }, 'future.json')).toThrow(GauntletError);
-    expect(() => storedReport({ ...v1Report, schemaVersion: 99 }, 'future.json')).toThrow(/future\.json: report schemaVersion 99 is not supported \(this engine reads 1, 2\)/);
+    expect(() => storedReport({ ...v1Report, schemaVersion: 99 }, 'future.json')).toThrow(/future\.json: report schemaVersion 99 is not supported \(this engine reads 1, 2, 3\)/);
     const manifest = join(work, 'champion-future.json');
     writeFileSync(manifest, JSON.stringify({ id: 'future', report: { ...v1Report, schemaVersion: 99 } }));
     expect(() => loadChampion(manifest)).toThrow(/schemaVersion 99 is not supported/);

@@ -66,13 +66,17 @@ export function monteCarloShardReference(task: MonteCarloShardTask): MonteCarloS
   const next = (): number => prng.int32();
   const maxDrawdown = new Float64Array(task.paths);
   const finalEquity = new Float64Array(task.paths);
+  const steps = task.recordSteps ?? [];
+  const recordPaths = steps.length === 0 ? 0 : Math.min(task.paths, task.recordPaths ?? 0);
+  const equityAtSteps = new Float64Array(recordPaths * steps.length);
   let breaches = 0;
   for (let p = 0; p < task.paths; p++) {
     const order = resamplePathIndices(next, task.method, task.n, task.horizon, task.blockLength);
-    const out = walkEquityPath(values, order, task.unit, task.startEquity, task.rule, task.limit);
+    const out = walkEquityPath(values, order, task.unit, task.startEquity, task.rule, task.limit, p < recordPaths ? steps : []);
     if (out.breached) breaches++;
     maxDrawdown[p] = out.maxDrawdown;
     finalEquity[p] = out.finalEquity;
+    if (p < recordPaths) equityAtSteps.set(out.equityAt, p * steps.length);
   }
-  return { shardIndex: task.shardIndex, breaches, maxDrawdown, finalEquity };
+  return { shardIndex: task.shardIndex, breaches, maxDrawdown, finalEquity, equityAtSteps };
 }

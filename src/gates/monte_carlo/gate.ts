@@ -10,18 +10,27 @@
  * SharedArrayBuffer, never a copy, and merge in shard order (integer breach count; per-path
  * arrays concatenated, then quantiles by selection).
  *
+ * Chart data (report schemaVersion 3; docs/formats.md, "Chart data"): the fan chart's equity
+ * quantiles at K = min(H, CHART_DATA.mcFanSteps) evenly spaced steps over the first
+ * R = min(P, CHART_DATA.mcFanPaths) paths (recorded by the shards that hold them, merged in
+ * shard order), the unshuffled sequence's equity at its own K' steps, and the histogram of
+ * every path's maximum drawdown with the drawdown limit on a bin edge.
+ *
  * Cost: O(P H) in the shards, O(P) for the quantiles (selection), O(n^1.5) for the automatic
- * block length.
+ * block length, O(R K) for the fan quantiles.
  */
 import { inputError, internalError, optionError } from '../../errors.js';
 import type { Trades } from '../../io/types.js';
-import { SHARD_SIZES, STRICT_CONFIDENCE } from '../../config/defaults.js';
+import { CHART_DATA, SHARD_SIZES, STRICT_CONFIDENCE } from '../../config/defaults.js';
 import { GENERATOR } from '../../rng/tychei.js';
 import { shardRngWords } from '../../rng/streams.js';
 import type { MonteCarloShardResult, MonteCarloShardTask } from '../../kernels/drawdown_paths.js';
 import { walkEquityPath } from '../../kernels/equity_path.js';
 import { politisWhiteBlockLength } from '../../kernels/block_length.js';
 import { quantilesUnsorted } from '../../stats/quantile.js';
+import { evenSample } from '../../stats/even_sample.js';
+import { limitHistogram } from '../../stats/limit_histogram.js';
+import { roundSignificant } from '../../stats/round_significant.js';
 import { clopperPearsonInterval, clopperPearsonUpperBound } from '../../stats/intervals.js';
 import { compare, type GateResult } from '../types.js';
 import type { GateContext } from '../context.js';
@@ -80,6 +89,26 @@ function validateTrades(trades: Trades, options: MonteCarloOptions, initialEquit
     throw optionError('initialEquity', 'the trailing breach limit is a currency amount: set initialEquity in candidate.json (or --initial-equity)');
   }
   return initialEquity ?? 1;
+}
+
+/**
+ * The fan chart's bands: per recorded step, the 5/25/50/75/95% quantiles (numpy 'linear', by
+ * selection) of the R recorded paths' equity, read straight from the shards' rows in shard
+ * order (no merged copy), rounded to 6 significant digits like every chart point. O(R K).
+ */
+function fanQuantiles(shardRows: Float64Array[], R: number, steps: number[], horizon: number): MonteCarloDetails['fan'] {
+  const K = steps.length;
+  const column = new Float64Array(R);
+  const bands = { p5: [] as number[], p25: [] as number[], p50: [] as number[], p75: [] as number[], p95: [] as number[] };
+  for (let s = 0; s < K; s++) {
+    let p = 0;
+    for (const rows of shardRows) for (let i = s; i < rows.length; i += K) column[p++] = rows[i];
+    if (p !== R) throw internalError(`Monte Carlo fan: ${p} recorded paths, expected ${R}`);
+    const [p5, p25, p50, p75, p95] = quantilesUnsorted(column, [0.05, 0.25, 0.5, 0.75, 0.95]);
+    const r = roundSignificant;
+    bands.p5.push(r(p5)); bands.p25.push(r(p25)); bands.p50.push(r(p50)); bands.p75.push(r(p75)); bands.p95.push(r(p95));
+  }
+  return { steps, horizon, sampled: K < horizon, paths: R, ...bands };
 }
 
 function disabled(options: MonteCarloOptions): GateResult {
@@ -151,6 +180,10 @@ export async function monteCarloGate(
 
   const shardSize = SHARD_SIZES.monteCarloPaths;
   const shards = Math.ceil(P / shardSize);
+  // Fan chart: the first R paths' equity after each of K evenly spaced trade counts (the last
+  // one the horizon); which paths and steps depends on P and H only, never on the workers.
+  const fanSteps = evenSample(horizon, CHART_DATA.mcFanSteps).map((i) => i + 1);
+  const fanPaths = Math.min(P, CHART_DATA.mcFanPaths);
   const tasks: MonteCarloShardTask[] = [];
   for (let k = 0; k < shards; k++) {
     tasks.push({
@@ -167,9 +200,13 @@ export async function monteCarloGate(
       startEquity,
       rule,
       limit,
+      recordSteps: fanSteps,
+      recordPaths: Math.max(0, Math.min(fanPaths - k * shardSize, shardSize)),
     });
   }
   const results = await ctx.executor.run<MonteCarloShardResult>(tasks);
+  const K = fanSteps.length;
+  const fanRows: Float64Array[] = [];
 
   let breaches = 0;
   const maxDrawdown = new Float64Array(P);
@@ -183,16 +220,23 @@ export async function monteCarloGate(
     breaches += r.breaches;
     maxDrawdown.set(r.maxDrawdown, offset);
     finalEquity.set(r.finalEquity, offset);
+    const recorded = Math.min(tasks[k].recordPaths ?? 0, tasks[k].paths);
+    if (r.equityAtSteps.length !== recorded * K) throw internalError(`Monte Carlo shard ${k} recorded ${r.equityAtSteps.length} equities, expected ${recorded * K}`);
+    // Shard k's recorded paths are paths [k S, k S + recorded), rows in path order.
+    if (recorded > 0) fanRows.push(r.equityAtSteps);
     offset += r.maxDrawdown.length;
   }
   // Compounding many large returns can overflow float64; say so instead of reporting Infinity.
+  // (An equity that overflowed at a recorded step stays infinite to the end, so the final
+  // equities' check covers the fan's too.)
   let finite = true;
   for (let i = 0; i < P; i++) if (!Number.isFinite(finalEquity[i]) || !Number.isFinite(maxDrawdown[i])) finite = false;
   if (!finite) {
     throw inputError('E_NON_FINITE', { file: trades.file }, 'a resampled equity path overflowed float64 (returns too large to compound over the horizon)');
   }
 
-  const original = walkEquityPath(trades.values, Int32Array.from({ length: n }, (_, i) => i), trades.unit, startEquity, rule, limit);
+  const originalSteps = evenSample(n, CHART_DATA.mcFanSteps).map((i) => i + 1);
+  const original = walkEquityPath(trades.values, Int32Array.from({ length: n }, (_, i) => i), trades.unit, startEquity, rule, limit, originalSteps);
   const value = breaches / P;
   const clopperPearson95 = clopperPearsonInterval(breaches, P, 0.95);
   const upper = clopperPearsonUpperBound(breaches, P, STRICT_CONFIDENCE);
@@ -211,6 +255,10 @@ export async function monteCarloGate(
     maxDrawdownQuantiles: quantiles(maxDrawdown),
     finalEquityQuantiles: quantiles(finalEquity),
     originalSequence: { breached: original.breached, maxDrawdown: original.maxDrawdown, finalEquity: original.finalEquity },
+    fan: fanQuantiles(fanRows, fanPaths, fanSteps, horizon),
+    originalPath: { steps: originalSteps, equity: original.equityAt.map((x) => roundSignificant(x)), trades: n, sampled: originalSteps.length < n },
+    // Only the drawdown rule is a drawdown fraction; the other rules' limits are not on this axis.
+    maxDrawdownHistogram: { ...limitHistogram(maxDrawdown, CHART_DATA.mcDrawdownBins, rule === 'drawdown' ? limit : null), limitOnEdge: rule === 'drawdown' },
     shardSize,
     shards,
     generator: GENERATOR,

@@ -41,6 +41,28 @@ export const pboDetailsSchema = z.strictObject({
     minIntegral: z.number(),
     minIntegralAt: z.number(),
   }),
+  /**
+   * Degradation scatter (schemaVersion 3): the selected configuration's (n*'s) IS and OOS
+   * metric in `is[i]`, `oos[i]`, for every combination up to CHART_DATA.pboScatterPoints, evenly
+   * spaced in lexicographic order above it (`sampled`; `combinations` evaluated in all).
+   */
+  degradationPoints: z.strictObject({
+    combinations: z.number().int().positive(),
+    sampled: z.boolean(),
+    is: z.array(z.number()),
+    oos: z.array(z.number()),
+  }),
+  /**
+   * The dominance check's two empirical CDFs (schemaVersion 3) at evenly spaced edges of its
+   * grid of `gridBins` bins: F_opt (`selected`) and F_all (`pooled`) at each `x`, the first
+   * point F = 0, the last F = 1.
+   */
+  dominanceCdf: z.strictObject({
+    x: z.array(z.number()),
+    selected: z.array(z.number().min(0).max(1)),
+    pooled: z.array(z.number().min(0).max(1)),
+    gridBins: z.number().int().positive(),
+  }),
   shardSize: z.number().int().positive(),
   shards: z.number().int().positive(),
   /** With --logits: every combination's n*, OOS rank and logit in lexicographic order (and its rank when sampled). */

@@ -15,10 +15,16 @@
  * arrays indexed by lexicographic rank and derives every reported number from them in that
  * order, so the result is byte-identical for any worker count.
  *
+ * Chart data (report schemaVersion 3; docs/formats.md, "Chart data"): the selected
+ * configuration's (n*'s) IS and OOS metric for at most CHART_DATA.pboScatterPoints
+ * combinations (every one up to it, evenly spaced in lexicographic order above it; the
+ * regression is always over all), and both dominance CDFs at CHART_DATA.pboCdfPoints points
+ * of the dominance grid.
+ *
  * Cost: O(T x N) setup + O(C x N) kernel work (C combinations evaluated) + O(C + bins) merge.
  */
 import { inputError } from '../../errors.js';
-import { SHARD_SIZES } from '../../config/defaults.js';
+import { CHART_DATA, SHARD_SIZES } from '../../config/defaults.js';
 import { GENERATOR, uniform53 } from '../../rng/tychei.js';
 import { shardRngState, shardSeedString } from '../../rng/streams.js';
 import type { ReturnsMatrix } from '../../io/types.js';
@@ -32,6 +38,9 @@ import { floydSample } from '../../stats/floyd_sample.js';
 import { linearRegression } from '../../stats/linear_regression.js';
 import { sampledStandardError } from '../../stats/sampled_standard_error.js';
 import { stochasticDominance } from '../../stats/stochastic_dominance.js';
+import { gridCdfPoints } from '../../stats/grid_cdf_points.js';
+import { evenSample } from '../../stats/even_sample.js';
+import { roundSignificant } from '../../stats/round_significant.js';
 import { checkLogitsSize, checkPlan, pboCombinations, pboPlan } from '../../engine/budget.js';
 
 /** Bins of the grid on which the pooled and selected OOS distributions are compared. */
@@ -166,6 +175,22 @@ function dominanceRange(base: PboShardTask, pairTotal: number, sample: number[] 
 function samplePairs(P: number, m: number, seed: number): number[] {
   const state = shardRngState(seed, 'pbo', 0);
   return floydSample(P, m, () => uniform53(state));
+}
+
+/**
+ * The degradation scatter's points: n*'s IS and OOS metric per combination, in lexicographic
+ * order, every one up to CHART_DATA.pboScatterPoints, evenly spaced above it (`evenSample`),
+ * rounded to 6 significant digits like every chart point. O(points).
+ */
+function degradationPoints(isM: Float64Array, oosM: Float64Array): { combinations: number; sampled: boolean; is: number[]; oos: number[] } {
+  const at = evenSample(isM.length, CHART_DATA.pboScatterPoints);
+  return { combinations: isM.length, sampled: at.length < isM.length, is: at.map((i) => roundSignificant(isM[i])), oos: at.map((i) => roundSignificant(oosM[i])) };
+}
+
+/** The dominance CDF points as the report stores them (6 significant digits). O(points). */
+function roundedCdf(c: { x: number[]; selected: number[]; pooled: number[] }, gridBins: number) {
+  const r = (v: number[]) => v.map((x) => roundSignificant(x));
+  return { x: r(c.x), selected: r(c.selected), pooled: r(c.pooled), gridBins };
 }
 
 function disabled(options: PboOptions): GateResult {
@@ -308,6 +333,8 @@ export async function pboGate(returns: ReturnsMatrix, options: PboOptions, ctx: 
     degradation: linearRegression(isM, oosM),
     probabilityOfLoss: losses / C,
     dominance: stochasticDominance(oosM, poolCounts, N, gridLo, gridHi, gridInvWidth, poolMin, poolMax),
+    degradationPoints: degradationPoints(isM, oosM),
+    dominanceCdf: roundedCdf(gridCdfPoints(oosM, poolCounts, N, gridLo, gridHi, gridInvWidth, poolMin, poolMax, CHART_DATA.pboCdfPoints), B),
     shardSize: SHARD_SIZES.pboCombinations,
     shards: tasks.length,
   };

@@ -34,6 +34,19 @@ export const walkForwardDetailsSchema = z.strictObject({
   foldsInMedian: z.number().int().nonnegative(),
   profitableOosFolds: z.number().min(0).max(1),
   stitchedOosSharpe: z.number().nullable(),
+  /**
+   * The stitched OOS equity curve (schemaVersion 3): the folds' selections' OOS returns in fold
+   * order, compounded from 1, at most CHART_DATA.wfEquityPoints points evenly spaced over the
+   * `rows` stitched rows (`sampled`), each with its row's date; `complete` false when the
+   * compounded equity overflowed float64 and the points stop before it.
+   */
+  stitchedOosEquity: z.strictObject({
+    rows: z.number().int().positive(),
+    sampled: z.boolean(),
+    complete: z.boolean(),
+    dates: z.array(z.string()),
+    equity: z.array(z.number()),
+  }),
   /** t-statistic of the pooled IS returns of the selected columns (null when they are all equal). */
   isTStat: z.number().nullable(),
   ties: z.enum(['first', 'average']),

@@ -29,9 +29,12 @@
  *   return is > 0; folds with IS <= 0 have no meaningful ratio (their `ratio` is null) and are
  *   left out, and `foldsInMedian` says how many remained; null when none did.
  * - profitableOosFolds: share of folds whose selected column's mean OOS return is > 0.
+ * - stitchedOosEquity (chart data): the selections' OOS returns, fold after fold, compounded
+ *   from 1, at most CHART_DATA.wfEquityPoints evenly spaced points (stitched_equity.ts).
  */
 import { inputError, internalError, optionError } from '../../errors.js';
-import { SHARD_SIZES } from '../../config/defaults.js';
+import { CHART_DATA, SHARD_SIZES } from '../../config/defaults.js';
+import { stitchedOosEquity } from './stitched_equity.js';
 import type { ReturnsMatrix } from '../../io/types.js';
 import type { GateContext } from '../context.js';
 import type { GateResult } from '../types.js';
@@ -225,6 +228,9 @@ export async function walkForwardGate(
     foldsInMedian: ratios.length,
     profitableOosFolds: profitable / plan.folds,
     stitchedOosSharpe: annualisedSharpe(stitched.mean, stitched.m2, stitched.n, ppy, stMin === stMax),
+    stitchedOosEquity: stitchedOosEquity(
+      data, N, dates, folds.map((f, i) => ({ oosStart: plan.windows[i].oosStart, oosEnd: plan.windows[i].oosEnd, selection: f.tiedIndices })), CHART_DATA.wfEquityPoints,
+    ),
     isTStat,
     ties: options.ties,
     tiedSelections,
