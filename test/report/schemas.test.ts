@@ -111,16 +111,17 @@ describe('stored reports are read by version', () => {
     expect(s).toMatchObject({ schemaVersion: 2, engineVersion: '0.2.0', decision: 'REJECTED', candidateId: 'brent-ma-8-30-frozen', seed: 42 });
     expect(fullReport(v2Report, 'v2.json').schemaVersion).toBe(2);
     assertMatchesSchema('champion', { id: 'c', report: v2Report });
-    const manifest = join(work, 'champion-v2.json');
-    writeFileSync(manifest, JSON.stringify({ id: 'frozen-v2', modelSha256: null, report: v2Report }));
-    const r = runCli(['validate', join(root, 'fixtures', 'frozen-model'), '--json', '-', '--workers', '0', '--against', manifest]);
-    expect(r.code).toBe(1);
-    const now = JSON.parse(r.stdout);
+    // The chart data changed nothing else: every gate value of today's run equals the version 2 report's.
+    const now = await validateBundle(join(root, 'fixtures', 'frozen-model'), { ...ctx, policy: resolvePolicy({}, 'defaults') });
     expect(now.schemaVersion).toBe(3);
-    // The chart data changed nothing else: every gate value equals the version 2 report's.
-    for (const [g, c] of Object.entries(now.comparison.gates) as [string, { better: string }][]) {
-      expect(c.better, g).toBe(v2Report.gates[g].value === null ? 'n/a' : 'equal');
-    }
+    const cmp = compareWithChampion({ id: 'brent-ma-8-30-frozen', modelSha256: null, report: s }, now);
+    for (const [g, c] of Object.entries(cmp.gates)) expect(c.better, g).toBe(v2Report.gates[g].value === null ? 'n/a' : 'equal');
+    // Through the CLI it was made under another policy (the lifecycle blocks came later): refused as stale.
+    const manifest = join(work, 'champion-v2.json');
+    writeFileSync(manifest, JSON.stringify({ id: 'brent-ma-8-30-frozen', modelSha256: null, report: v2Report }));
+    const r = runCli(['validate', join(root, 'fixtures', 'frozen-model'), '--json', '-', '--workers', '0', '--against', manifest], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\[E_CHAMPION_STALE\]/);
   });
 
   it('each version has exactly its own fields: chart data is required in 3 and refused in 2', async () => {
