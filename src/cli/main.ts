@@ -13,6 +13,7 @@ import { registerValidate } from './validate_command.js';
 import { registerGateCommands } from './gate_commands.js';
 import { registerBatch } from './batch_command.js';
 import { registerSchema } from './schema_command.js';
+import { registerWorker } from './worker_command.js';
 import { finalExitCode, installStdioGuards, takeExitCode } from './common.js';
 import { escapeText, textLines } from '../escape.js';
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerGateCommands(program);
   registerBatch(program);
   registerSchema(program);
+  registerWorker(program);
   return program;
 }
 
