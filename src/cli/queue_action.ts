@@ -26,6 +26,15 @@ function parseRedisTimeout(raw: string | undefined): number {
   return parseIntOption('--redis-timeout', raw, 100, 3_600_000) ?? DEFAULT_REDIS_TIMEOUT_MS;
 }
 
+/**
+ * A finished queue command must end even if a socket to a Redis that went away lingers in the
+ * client library: an unreferenced timer that only fires when something else still holds the
+ * process open (the exit code is set by then).
+ */
+function exitWhenDone(): void {
+  setTimeout(() => process.exit(), 2000).unref();
+}
+
 export interface QueueBatchContext {
   policy: LoadedPolicy;
   seed: number;
@@ -36,6 +45,14 @@ export interface QueueBatchContext {
 }
 
 export async function runQueueBatchCommand(dir: string, f: BatchFlags, signal: AbortSignal, ctx: QueueBatchContext): Promise<void> {
+  try {
+    await coordinate(dir, f, signal, ctx);
+  } finally {
+    exitWhenDone();
+  }
+}
+
+async function coordinate(dir: string, f: BatchFlags, signal: AbortSignal, ctx: QueueBatchContext): Promise<void> {
   const target = resolveQueueUrl(f.queue!);
   const maxBlob = parseMaxBlob(f.maxBlob);
   const redisTimeoutMs = parseRedisTimeout(f.redisTimeout);
@@ -98,6 +115,14 @@ export interface WorkerFlags {
 }
 
 export async function runWorkerCommand(f: WorkerFlags): Promise<void> {
+  try {
+    await work(f);
+  } finally {
+    exitWhenDone();
+  }
+}
+
+async function work(f: WorkerFlags): Promise<void> {
   // The first SIGINT/SIGTERM stops taking jobs and finishes those in hand; the second hands
   // them back to the queue. Both end with exit 0.
   const stop = new AbortController();

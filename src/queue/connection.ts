@@ -98,6 +98,10 @@ export class RedisHealth {
   ) {}
 
   start(): void {
+    // What the client says when it cannot connect is clearer than a failed PING.
+    this.client.on('error', (err) => {
+      this.lastProblem = redisProblem(err, this.target);
+    });
     const every = Math.max(50, Math.min(1000, Math.floor(this.timeoutMs / 4)));
     let busy = false;
     this.timer = setInterval(() => {
@@ -115,7 +119,7 @@ export class RedisHealth {
           this.lastOk = Date.now();
         })
         .catch((err) => {
-          this.lastProblem = redisProblem(err, this.target);
+          if (this.lastProblem === 'no answer') this.lastProblem = redisProblem(err, this.target);
         })
         .finally(() => {
           busy = false;
@@ -130,7 +134,11 @@ export class RedisHealth {
   }
 }
 
-/** Close something that talks to Redis without waiting long when Redis is gone; then drop its sockets. */
+/**
+ * Close something that talks to Redis without waiting long when Redis is gone (`close`
+ * may wait for a QUIT that never comes back), then drop its sockets, so no reconnect
+ * timer keeps the process alive.
+ */
 export async function closeQuietly(x: { close(): Promise<unknown>; disconnect?: () => unknown } | null | undefined, ms = 1500): Promise<void> {
   if (!x) return;
   try {
@@ -139,7 +147,7 @@ export async function closeQuietly(x: { close(): Promise<unknown>; disconnect?: 
     /* Redis is gone: nothing to close cleanly */
   }
   try {
-    await x.disconnect?.();
+    await withTimeout(Promise.resolve(x.disconnect?.()), ms, 'disconnecting');
   } catch {
     /* already closed */
   }

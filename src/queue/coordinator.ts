@@ -112,7 +112,11 @@ export async function runQueueBatch(opts: QueueBatchOptions): Promise<QueueBatch
   let rejectFatal: (e: GauntletError) => void = () => undefined;
   const fatal = new Promise<never>((_, reject) => (rejectFatal = reject));
   fatal.catch(() => undefined);
-  const health = new RedisHealth(ctl, t, timeoutMs, (e) => rejectFatal(e));
+  let lost = false;
+  const health = new RedisHealth(ctl, t, timeoutMs, (e) => {
+    lost = true;
+    rejectFatal(e);
+  });
 
   const connection = bullConnection(t);
   let queue: Queue | null = null;
@@ -152,12 +156,14 @@ export async function runQueueBatch(opts: QueueBatchOptions): Promise<QueueBatch
     };
     /** Look a job up: its outcome if finished, re-enqueue it if it vanished. */
     const check = async (jobId: string, w: Waiter, first: boolean): Promise<void> => {
-      const job = await Job.fromId(q, jobId);
+      // The state first, then the job: a finished job's hash already holds its result
+      // (reading them the other way round can meet a job that finished in between).
+      const state = await q.getJobState(jobId);
+      const job = state === 'unknown' ? undefined : await Job.fromId(q, jobId);
       if (!job) {
         await q.add(JOB_NAME, w.payload, { ...jobOptions, jobId });
         return;
       }
-      const state = await job.getState();
       if (state === 'completed') {
         if (first) result.fromRedis++;
         settle(jobId, { kind: 'done', value: job.returnvalue });
@@ -269,9 +275,11 @@ export async function runQueueBatch(opts: QueueBatchOptions): Promise<QueueBatch
     health.stop();
     if (reconcileTimer) clearInterval(reconcileTimer);
     if (workersTimer) clearInterval(workersTimer);
-    await closeQuietly(events);
-    await closeQuietly(queue);
-    await closeQuietly({ close: () => ctl.quit(), disconnect: () => ctl.disconnect() });
+    // Redis gone: do not wait for QUITs that cannot be answered.
+    const ms = lost ? 200 : 1500;
+    await closeQuietly(events && { close: () => events!.close(), disconnect: () => events!.disconnect() }, ms);
+    await closeQuietly(queue && { close: () => queue!.close(), disconnect: () => queue!.disconnect() }, ms);
+    await closeQuietly({ close: () => ctl.quit(), disconnect: () => ctl.disconnect() }, ms);
   }
 }
 

@@ -212,7 +212,8 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
   await Promise.race([stopped, fatalSeen]);
   try {
     if (fatal) {
-      await closeQuietly(worker as unknown as { close(): Promise<void> }, 500);
+      // Redis is gone: nothing can be handed back or finished; close without waiting.
+      await closeQuietly({ close: () => worker.close(true), disconnect: () => worker.disconnect() }, 500);
       throw fatal;
     }
     opts.log(`stopping: no new jobs; finishing ${inHand.size} in hand (signal again to hand them back)`);
@@ -238,8 +239,8 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
   } finally {
     health.stop();
     clearInterval(beatTimer);
-    await ctl.zrem(WORKERS_KEY, id).catch(() => undefined);
-    await closeQuietly(worker as unknown as { close(): Promise<void> }, 500);
+    await closeQuietly({ close: () => ctl.zrem(WORKERS_KEY, id) }, 500);
+    await closeQuietly({ close: () => worker.close(fatal !== null), disconnect: () => worker.disconnect() }, 500);
     await closeQuietly({ close: () => ctl.quit(), disconnect: () => ctl.disconnect() }, 500);
   }
   return summary;
