@@ -26,7 +26,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { ExitCode, GauntletError, toGauntletError, type ErrorCode } from '../errors.js';
+import { ExitCode, GauntletError, queueErrors, toGauntletError, type ErrorCode } from '../errors.js';
 import { escapeText } from '../escape.js';
 import { bundleDirOf, errorEntry, runBatch, scanItem, validateScanned, type BatchItem, type BatchOptions, type BatchSummary, type EntryBase, type JournalEntry } from '../pipeline/batch.js';
 import { ENGINE_VERSION } from '../version.js';
@@ -295,7 +295,7 @@ function lineFrom(base: EntryBase, bundleDir: string, rel: string, jobId: string
   const checked = jobResultSchema.safeParse(value);
   if (!checked.success) {
     tally(COORDINATOR);
-    return errorEntry(base, bundleDir, new GauntletError('E_QUEUE_RESULT', `job ${jobId}: the worker's result does not match its schema (${checked.error.issues[0]?.message ?? ''})`, ExitCode.internal));
+    return errorEntry(base, bundleDir, queueErrors.result(jobId, `does not match its schema (${checked.error.issues[0]?.message ?? ''})`));
   }
   const r: JobResult = checked.data;
   tally(r.worker);

@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -89,6 +89,13 @@ beforeAll(async () => {
     writeBundle(dir, { seed: `q${i}`, T: 320, N: 5, trades: 120 + i, manifest: { id: `cand-${i}` } });
     if (i % 9 === 4) writeFileSync(join(dir, 'returns.csv'), readFileSync(join(dir, 'returns.csv'), 'utf8').replace(/\n(2015-01-05,[^,\n]*),[^,\n]*/, '\n$1,NaN'));
     if (i % 13 === 7) rmSync(join(dir, 'trades.csv'));
+    // A link inside the bundle (the copy a worker makes has it too), and one leading out of it
+    // (a copy cannot reproduce it: the coordinator validates that bundle itself).
+    if (i === 20) {
+      symlinkSync('returns.csv', join(dir, 'alias.csv'));
+      writeFileSync(join(dir, 'candidate.json'), readFileSync(join(dir, 'candidate.json'), 'utf8').replace('"returns.csv"', '"alias.csv"'));
+    }
+    if (i === 30) symlinkSync('../cand-000', join(dir, 'elsewhere'));
   }
   policy = join(root, 'policy.json');
   writeFileSync(policy, JSON.stringify({ gates: { monteCarlo: { paths: 1000 }, pbo: { S: 8 } } }));
@@ -125,6 +132,7 @@ describe.skipIf(missing !== null).concurrent('gauntlet batch --queue and gauntle
     expect(s.queue.url).toBe(url);
     const ran = Object.values(s.queue.perWorker as Record<string, number>).reduce((a, b) => a + b, 0);
     expect(ran).toBe(N_BUNDLES);
+    expect(s.queue.perWorker.coordinator).toBe(1); // cand-030, whose link leads outside it
     expect(Object.keys(s.queue.perWorker).length).toBeGreaterThanOrEqual(1);
     expect(r.stdout).toMatch(/candidates per worker/);
     expect(r.stderr).toMatch(/batch: 50\/50 candidates, [\d.]+\/min, ETA \d+ s, \d live workers?/);
@@ -132,13 +140,27 @@ describe.skipIf(missing !== null).concurrent('gauntlet batch --queue and gauntle
     const [c1, c2] = await Promise.all([stopWorker(w1), stopWorker(w2)]);
     expect([c1, c2]).toEqual([0, 0]);
     const done = [w1, w2].map((w) => Number(/(\d+) job\(s\) completed/.exec(w.out())?.[1]));
-    expect(done[0] + done[1]).toBe(N_BUNDLES);
+    expect(done[0] + done[1]).toBe(N_BUNDLES - 1);
     // Everything is in Redis now: a second coordinator takes every result as it is.
     const again = join(root, 'two-workers-again.jsonl');
     const r2 = await runCliAsync(batchArgs(url, again, ['--json', summary]));
     expect(readFileSync(again)).toEqual(reference);
-    expect(JSON.parse(readFileSync(summary, 'utf8')).queue).toMatchObject({ fromRedis: N_BUNDLES, blobsSent: 0 });
+    expect(JSON.parse(readFileSync(summary, 'utf8')).queue).toMatchObject({ fromRedis: N_BUNDLES - 1, blobsSent: 0 });
     expect(r2.code, r2.stderr + crashes(again)).toBe(2);
+  });
+
+  it('a file above --max-blob is its candidate\'s line (exit 2); --max-blob needs --queue', async () => {
+    const out = join(root, 'blob-cap.jsonl');
+    const r = await runCliAsync(batchArgs(plain.url(4), out, ['--max-blob', '4K']));
+    expect(r.code, r.stderr).toBe(2);
+    const ls = readFileSync(out, 'utf8').split('\n').slice(0, -1).map((l) => JSON.parse(l));
+    expect(ls).toHaveLength(N_BUNDLES);
+    const capped = ls.filter((e) => e.error?.code === 'E_QUEUE_BLOB_TOO_LARGE');
+    expect(capped.length).toBe(N_BUNDLES - 1); // all but cand-030, validated by the coordinator
+    expect(capped[0].error.message).toMatch(/^.*\/cand-000\/returns\.csv: \d+ bytes is above the queue's blob limit of 4096 bytes \(--max-blob\)/);
+    const usage = await runCliAsync(['batch', batchDir, '--out', join(root, 'x.jsonl'), '--max-blob', '4K']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toBe('gauntlet: error [E_USAGE]: option --max-blob needs --queue\n');
   });
 
   it('a worker SIGKILLed mid-job: its jobs stall, run on the other worker, same bytes', async () => {
