@@ -13,11 +13,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { CLI, writeBundle } from '../test/helpers/bundle.js';
+import { writeBundle } from '../test/helpers/bundle.js';
+import { packageRoot } from '../src/engine/executor.js';
 import { RedisServer, redisMissing } from '../test/helpers/redis.js';
 import type { BenchOptions, BenchSection } from './types.js';
 
 const TITLE = 'Batch through the queue';
+/** The compiled CLI (this file runs from dist/bench). */
+const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 
 function run(args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,7 +62,7 @@ export async function run_(opts: BenchOptions): Promise<BenchSection> {
       await waitForWorkers(redis, procs);
       return await run(['batch', dir, '--out', join(root, `queue-${procs}x${threads}.jsonl`), '--queue', url, '--progress', 'none']);
     } finally {
-      await Promise.all(workers.map((w) => new Promise((r) => (w.on('close', r), w.kill('SIGTERM')))));
+      await Promise.all(workers.map((w) => (w.exitCode !== null || w.signalCode !== null ? undefined : new Promise((r) => (w.on('close', r), w.kill('SIGTERM'))))));
       redis.disconnect();
     }
   };
@@ -95,7 +98,7 @@ export async function run_(opts: BenchOptions): Promise<BenchSection> {
       return `| ${r.variant} | ${r.threads} | ${r.seconds.toFixed(2)} | ${r.perMinute.toFixed(0)} | ${(r.perMinute / base.perMinute).toFixed(2)}x |`;
     }),
     '',
-    `Queue overhead per candidate (queue minus local, same pool threads, divided by ${count}): ${overhead1.toFixed(2)} ms with 1 thread, ${overhead2.toFixed(2)} ms with 2 threads. It covers hashing and uploading three blobs, enqueueing, the worker's download and private copy of the bundle, the result's return through Redis, and one more process start (the worker's runs before the clock).`,
+    `Queue overhead per candidate (queue minus local, same pool threads, divided by ${count}): ${overhead1.toFixed(2)} ms with 1 thread, ${overhead2.toFixed(2)} ms with 2 threads. It covers hashing and uploading three blobs, enqueueing, the worker's download and private copy of the bundle, and the result's return through Redis (the worker processes are started before the clock).`,
     '',
     'On one 2-core machine the coordinator, Redis and the worker processes share the two cores, so two worker processes cannot beat the local batch here; the queue pays off when the workers are other machines, each adding its own cores.',
   ].join('\n');

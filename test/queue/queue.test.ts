@@ -106,9 +106,9 @@ beforeAll(async () => {
     RedisServer.start(),
     RedisServer.start(PASSWORD),
   ]);
+  [plain, stoppable, guarded] = [a, b, c]; // before any expectation, so afterAll stops them
   expect(r.code, r.stderr).toBe(2);
   reference = readFileSync(ref);
-  [plain, stoppable, guarded] = [a, b, c];
 });
 
 afterAll(async () => {
