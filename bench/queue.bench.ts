@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { writeBundle } from '../test/helpers/bundle.js';
@@ -74,9 +74,12 @@ export async function run_(opts: BenchOptions): Promise<BenchSection> {
     { key: 'queue, 1 worker process x 2 threads', run: queued(1, 2), threads: 2 },
   ];
   const times = new Map<string, number[]>(variants.map((v) => [v.key, []]));
+  const loadBefore = loadavg()[0];
+  let loadAfter = loadBefore;
   try {
     for (const v of variants) await v.run(); // warm-up: file cache, JIT of the first process
     for (let r = 0; r < rounds; r++) for (const v of variants) times.get(v.key)!.push(await v.run());
+    loadAfter = loadavg()[0];
     // The queue's journals are the local ones, byte for byte (what the tests assert, rechecked here).
     const ref = readFileSync(join(root, 'local-1.jsonl'));
     for (const f of ['local-2', 'queue-1x1', 'queue-2x1', 'queue-1x2']) if (!readFileSync(join(root, `${f}.jsonl`)).equals(ref)) throw new Error(`${f}.jsonl differs from the local journal`);
@@ -100,9 +103,9 @@ export async function run_(opts: BenchOptions): Promise<BenchSection> {
     '',
     `Queue overhead per candidate (queue minus local, same pool threads, divided by ${count}): ${overhead1.toFixed(2)} ms with 1 thread, ${overhead2.toFixed(2)} ms with 2 threads. It covers hashing and uploading three blobs, enqueueing, the worker's download and private copy of the bundle, and the result's return through Redis (the worker processes are started before the clock).`,
     '',
-    'On one 2-core machine the coordinator, Redis and the worker processes share the two cores, so two worker processes cannot beat the local batch here; the queue pays off when the workers are other machines, each adding its own cores.',
+    `Here the coordinator, Redis and every worker process share this machine's cores (1-minute load average ${loadBefore.toFixed(1)} before the timed rounds, ${loadAfter.toFixed(1)} after, on ${cpus().length} cores: other work on a shared machine moves the ratios), so the queue can only add cost to the local batch; it pays off when the workers are other machines, each adding its own cores. The overhead per candidate is the figure to plan with.`,
   ].join('\n');
-  return { title: TITLE, markdown: md, json: { candidates: count, rounds, rows, overheadMsPerCandidate: { oneThread: overhead1, twoThreads: overhead2 } } };
+  return { title: TITLE, markdown: md, json: { candidates: count, rounds, loadAverage: { before: loadBefore, after: loadAfter }, rows, overheadMsPerCandidate: { oneThread: overhead1, twoThreads: overhead2 } } };
 }
 
 export { run_ as run };

@@ -231,7 +231,11 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
     };
     if (opts.handBack.aborted) await onHandBack();
     else opts.handBack.addEventListener('abort', () => void onHandBack(), { once: true });
-    await Promise.race([worker.close(), fatalSeen]);
+    // pause() stops taking jobs (it interrupts the blocking fetch at once) and returns once
+    // the jobs in hand are finished or handed back; then nothing is left to wait for.
+    await Promise.race([worker.pause(), fatalSeen]);
+    if (fatal) throw fatal;
+    await Promise.race([worker.close(true), fatalSeen]);
     if (fatal) throw fatal;
     await running;
   } catch (err) {
@@ -240,7 +244,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
     health.stop();
     clearInterval(beatTimer);
     await closeQuietly({ close: () => ctl.zrem(WORKERS_KEY, id) }, 500);
-    await closeQuietly({ close: () => worker.close(fatal !== null), disconnect: () => worker.disconnect() }, 500);
+    await closeQuietly({ close: () => worker.close(true), disconnect: () => worker.disconnect() }, 500);
     await closeQuietly({ close: () => ctl.quit(), disconnect: () => ctl.disconnect() }, 500);
   }
   return summary;

@@ -186,6 +186,29 @@ describe.skipIf(missing !== null).concurrent('gauntlet batch --queue and gauntle
     }
   });
 
+  it('SIGTERM twice on a busy worker: its jobs in hand go back to the queue, it exits 0, another finishes them', async () => {
+    const url = plain.url(5);
+    const out = join(root, 'handed-back.jsonl');
+    const q = bullQueue(plain, 5);
+    try {
+      const w1 = startWorker(url, ['--concurrency', '8']);
+      const run = runCliAsync(batchArgs(url, out));
+      await until(async () => (await q.getActiveCount()) >= 3);
+      w1.child.kill('SIGTERM');
+      await until(() => /stopping: no new jobs/.test(w1.err()));
+      w1.child.kill('SIGTERM');
+      expect(await w1.exited).toBe(0);
+      expect(Number(/(\d+) handed back/.exec(w1.out())?.[1])).toBeGreaterThan(0);
+      const w2 = startWorker(url, ['--concurrency', '2']);
+      const r = await run;
+      expect(r.code, r.stderr + crashes(out)).toBe(2);
+      expect(readFileSync(out)).toEqual(reference);
+      expect(await stopWorker(w2)).toBe(0);
+    } finally {
+      await q.close();
+    }
+  });
+
   it('the coordinator SIGKILLed mid-batch and restarted with --resume: same bytes, finished results taken from Redis', async () => {
     const url = plain.url(3);
     const out = join(root, 'coordinator-killed.jsonl');
