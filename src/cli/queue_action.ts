@@ -97,7 +97,7 @@ async function coordinate(dir: string, f: BatchFlags, signal: AbortSignal, ctx: 
   }
   const rows = [
     `queue: ${target.display}; ${res.fromRedis} result(s) already finished in Redis; blobs: ${res.blobsSent} sent, ${res.blobsPresent} already there`,
-    'candidates per worker (this run):',
+    'candidates per worker (by the worker that computed them; coordinator: lines made here):',
     ...(perWorker.length ? perWorker.map(([w, n]) => `  ${w} ${n}`) : ['  none']),
   ];
   (f.json === '-' ? process.stderr : process.stdout).write(ctx.summaryTable(summary, f.out) + textLines(rows));

@@ -142,6 +142,9 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<QueueWor
         bytes = await materialise(ctl, payload, bundleDir);
       } catch (err) {
         if (err instanceof GauntletError) throw failJob(err, false);
+        const code = (err as NodeJS.ErrnoException).code;
+        // Paths that collide (a file where a folder or link is listed): the payload is wrong.
+        if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') throw failJob(queueErrors.payload(String(job.id), `its files, folders and links collide (${code})`), false);
         // Redis or the disk failed us, not the job: let BullMQ try it again.
         throw new Error(failureReason('E_QUEUE_BLOB', `cannot materialise the bundle: ${redact(String((err as Error)?.message ?? err), t)}`));
       }

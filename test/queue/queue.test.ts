@@ -19,6 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir, writeBundle } from '../helpers/bundle.js';
 import { runCliAsync } from '../helpers/spawn.js';
 import { RedisServer, redisMissing } from '../helpers/redis.js';
+import { loadPolicy } from '../../src/io/policy.js';
+import { ENGINE_VERSION } from '../../src/version.js';
 
 const missing = redisMissing();
 if (missing) console.log(`queue tests skipped: ${missing}`);
@@ -266,6 +268,13 @@ describe.skipIf(missing !== null).concurrent('gauntlet batch --queue and gauntle
     try {
       // A job nobody's coordinator made: a bad payload, hand-enqueued.
       await q.add('candidate', { v: 1, files: { '../../etc/passwd': 'not-a-hash' } }, { jobId: 'poison-1' });
+      // A well-formed payload whose paths collide (a file where a folder is listed).
+      const blob = Buffer.from('x\n');
+      const blobSha = createHash('sha256').update(blob).digest('hex');
+      await redis.set(`gauntlet:blob:${blobSha}`, blob);
+      const defaults = loadPolicy(undefined);
+      const collide = { v: 1, files: { a: blobSha }, links: {}, folders: ['a'], seed: 1, policy: defaults.policy, policySha256: defaults.sha256, policySource: 'defaults', engineVersion: ENGINE_VERSION, maxMemory: null };
+      await q.add('candidate', collide, { jobId: 'poison-2' });
       // A blob already "present" whose bytes are not those of its key: cand-001's trades.csv.
       const sha = createHash('sha256').update(readFileSync(join(batchDir, 'cand-001', 'trades.csv'))).digest('hex');
       await redis.set(`gauntlet:blob:${sha}`, 'exit_time,return\n2015-01-02,0.9\n');
@@ -274,6 +283,8 @@ describe.skipIf(missing !== null).concurrent('gauntlet batch --queue and gauntle
       await until(async () => (await q.getJobState('poison-1')) === 'failed');
       const poisoned = await Job.fromId(q, 'poison-1');
       expect(poisoned!.failedReason).toMatch(/^\[E_QUEUE_PAYLOAD\] job poison-1: payload does not match its schema: .*files/);
+      await until(async () => (await q.getJobState('poison-2')) === 'failed');
+      expect((await Job.fromId(q, 'poison-2'))!.failedReason).toBe('[E_QUEUE_PAYLOAD] job poison-2: its files, folders and links collide (EEXIST)');
       const r = await runCliAsync(batchArgs(url, out, ['--json', summary]));
       expect(r.code, r.stderr).toBe(3);
       const got = readFileSync(out, 'utf8').split('\n').slice(0, -1);
