@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --only mc,pbo,wf,batch,cli]`: runs every gate's tinybench suite
- * in one process and writes bench/RESULTS.md and bench/results.json. Timings live here and
+ * `npm run bench [-- --quick] [-- --only mc,pbo,wf,batch,cli,queue]`: runs every gate's tinybench suite
+ * in one process and writes bench/RESULTS.md and bench/results.json. With `--only`, the
+ * sections of the suites run replace their namesakes (or are added) and every other section
+ * of the last results is kept as it was, each new one saying which command and day made it. Timings live here and
  * only here, never in unit tests. The machines here are small and noisy: read the ratios
  * (fast vs naive measured in the same run, N workers vs 1), not the absolute times.
  */
@@ -17,7 +19,15 @@ const SUITES: Record<string, string> = {
   wf: './walk_forward.bench.js',
   batch: './batch.bench.js',
   cli: './cli.bench.js',
+  queue: './queue.bench.js',
 };
+
+/** RESULTS.md split into its header (before the first section) and its `## ` sections, in order. */
+function splitSections(md: string): { head: string; sections: { title: string; text: string }[] } {
+  const parts = md.split(/\n(?=## )/);
+  const head = parts[0].startsWith('## ') ? '' : parts.shift()!;
+  return { head, sections: parts.map((p) => ({ title: p.slice(3, p.indexOf('\n') < 0 ? undefined : p.indexOf('\n')).trim(), text: p.trimEnd() })) };
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -58,14 +68,29 @@ async function main(): Promise<void> {
   ].join('\n');
   const root = packageRoot();
   if (!quick) {
-    // The input-memory section comes from its own script (bench/input_memory.ts, large files):
-    // a suite run keeps the last one instead of dropping it.
     const resultsFile = join(root, 'bench', 'RESULTS.md');
+    const jsonFile = join(root, 'bench', 'results.json');
     const old = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
-    const start = old.indexOf('## Input limits and memory');
-    const kept = start < 0 ? '' : old.slice(start, old.indexOf('\n## ', start + 1) < 0 ? undefined : old.indexOf('\n## ', start + 1) + 1);
-    writeFileSync(resultsFile, kept ? md.trimEnd() + '\n\n' + kept.trimEnd() + '\n' : md);
-    writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ command, date, machine, sections: sections.map((s) => ({ title: s.title, ...s.json })) }, null, 2) + '\n');
+    const fresh = { command, date, machine, sections: sections.map((s) => ({ title: s.title, ...s.json })) };
+    if (onlyArg && old) {
+      // A partial run: its sections replace their namesakes, the others stay as they were.
+      const prev = splitSections(old);
+      const note = `Section produced by \`${command}\` on ${date}, gauntlet ${ENGINE_VERSION}; machine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}.`;
+      const made = new Map(sections.map((s) => [s.title, `## ${s.title}\n\n${note}\n\n${s.markdown.trimEnd()}`]));
+      const merged = prev.sections.map((p) => made.get(p.title) ?? p.text);
+      for (const [title, text] of made) if (!prev.sections.some((p) => p.title === title)) merged.push(text);
+      writeFileSync(resultsFile, [prev.head.trimEnd(), ...merged].join('\n\n') + '\n');
+      const oldJson = existsSync(jsonFile) ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as { sections?: { title: string }[]; partialRuns?: unknown[] }) : {};
+      const keptJson = (oldJson.sections ?? []).filter((x) => !made.has(x.title));
+      writeFileSync(jsonFile, JSON.stringify({ ...oldJson, sections: [...keptJson, ...fresh.sections], partialRuns: [...(oldJson.partialRuns ?? []), { command, date, machine, sections: [...made.keys()] }] }, null, 2) + '\n');
+    } else {
+      // The input-memory section comes from its own script (bench/input_memory.ts, large files):
+      // a suite run keeps the last one instead of dropping it.
+      const start = old.indexOf('## Input limits and memory');
+      const kept = start < 0 ? '' : old.slice(start, old.indexOf('\n## ', start + 1) < 0 ? undefined : old.indexOf('\n## ', start + 1) + 1);
+      writeFileSync(resultsFile, kept ? md.trimEnd() + '\n\n' + kept.trimEnd() + '\n' : md);
+      writeFileSync(jsonFile, JSON.stringify(fresh, null, 2) + '\n');
+    }
     process.stderr.write('bench: wrote bench/RESULTS.md and bench/results.json\n');
   } else {
     process.stderr.write('bench: quick mode, bench/RESULTS.md left unchanged\n');

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const PREREQS = [
-  // { bin: 'redis-server', pkg: 'redis-server', for: 'the BullMQ queue tests' },
+  { bin: 'redis-server', pkg: 'redis-server', for: 'the BullMQ queue tests' },
   { bin: 'chromium', pkg: 'chromium', for: 'the browser tests of the HTML report' },
 ];
 

@@ -67,7 +67,14 @@ export type ErrorCode =
   | 'E_CHAMPION_STALE'
   | 'E_MONITOR_INPUT'
   | 'E_INTERNAL'
-  | 'E_WORKER_CRASH';
+  | 'E_WORKER_CRASH'
+  | 'E_QUEUE_URL'
+  | 'E_QUEUE_AUTH'
+  | 'E_QUEUE_REDIS'
+  | 'E_QUEUE_PAYLOAD'
+  | 'E_QUEUE_BLOB'
+  | 'E_QUEUE_BLOB_TOO_LARGE'
+  | 'E_QUEUE_RESULT';
 
 export class GauntletError extends Error {
   readonly code: ErrorCode;
@@ -148,6 +155,29 @@ export function internalError(problem: string): GauntletError {
 export function workerCrash(problem: string): GauntletError {
   return new GauntletError('E_WORKER_CRASH', `worker crashed: ${problem}`, ExitCode.internal);
 }
+
+/**
+ * The queue (src/queue, docs/queue.md). Messages never carry a Redis password: URLs are shown
+ * redacted (`redis://user:***@host:port/db`), and what the server or the client library says
+ * is passed through the redactor too.
+ */
+export const queueErrors = {
+  /** A --queue / GAUNTLET_REDIS_URL value that is not a Redis URL: exit 2. */
+  url: (source: string, problem: string) => new GauntletError('E_QUEUE_URL', `${source}: ${problem} (expected redis://[user:password@]host[:port][/db] or rediss://...)`, ExitCode.badInput),
+  /** Redis refused the credentials: exit 2 (the user's URL, not a fault of Gauntlet). */
+  auth: (display: string, problem: string) => new GauntletError('E_QUEUE_AUTH', `${display}: Redis refused the credentials (${problem}); check the user and password in the URL`, ExitCode.badInput),
+  /** Redis unreachable at the start, or lost for longer than the timeout: exit 3. */
+  redis: (display: string, problem: string) => new GauntletError('E_QUEUE_REDIS', `${display}: ${problem}`, ExitCode.internal),
+  /** A job whose payload fails its schema (a line of its candidate, exit 3). */
+  payload: (jobId: string, problem: string) => new GauntletError('E_QUEUE_PAYLOAD', `job ${jobId}: ${problem}`, ExitCode.internal),
+  /** A blob missing from Redis or whose bytes do not hash to its key (a line of its candidate, exit 3). */
+  blob: (sha256: string, file: string, problem: string) => new GauntletError('E_QUEUE_BLOB', `blob ${sha256} (${file}): ${problem}`, ExitCode.internal),
+  /** A bundle file above the per-blob cap (a line of its candidate, exit 2: a documented limit). */
+  blobTooLarge: (file: string, bytes: number, cap: number) =>
+    new GauntletError('E_QUEUE_BLOB_TOO_LARGE', `${file}: ${bytes} bytes is above the queue's blob limit of ${cap} bytes (--max-blob); validate this bundle with a local batch, or raise --max-blob (at most 512 MiB, Redis's largest string)`, ExitCode.badInput),
+  /** A job result that fails its schema (a line of its candidate, exit 3). */
+  result: (jobId: string, problem: string) => new GauntletError('E_QUEUE_RESULT', `job ${jobId}: the worker's result ${problem}`, ExitCode.internal),
+};
 
 /**
  * V8's own messages when an allocation is refused: a typed array or string beyond its

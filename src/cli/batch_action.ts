@@ -46,6 +46,7 @@ async function htmlPages(dir: string) {
     },
   };
 }
+import { usageError } from '../errors.js';
 
 export interface BatchFlags {
   out: string;
@@ -57,42 +58,60 @@ export interface BatchFlags {
   json?: string;
   maxMemory?: string;
   htmlDir?: string;
+  /** --queue [url]: coordinate over a BullMQ queue (true: the URL from GAUNTLET_REDIS_URL). */
+  queue?: string | true;
+  maxBlob?: string;
+  redisTimeout?: string;
 }
 
 type ProgressMode = 'auto' | 'bar' | 'plain' | 'none';
 
-/** Progress on stderr: a bar on a TTY, a plain line every few seconds otherwise, or nothing. */
-function makeProgress(mode: ProgressMode) {
+/**
+ * Progress on stderr: a bar on a TTY, a plain line every few seconds otherwise, or nothing.
+ * With the queue (`queue`), each also shows the number of live worker processes, refreshed
+ * by `workers()` even while no line is written.
+ */
+function makeProgress(mode: ProgressMode, queue = false) {
   const resolved = mode === 'auto' ? (process.stderr.isTTY ? 'bar' : 'plain') : mode;
   const started = Date.now();
   let bar: cliProgress.SingleBar | null = null;
   let lastPlain = 0;
   let base = 0;
-  const rate = (done: number) => (done - base) / Math.max(1e-3, (Date.now() - started) / 60_000);
+  let done = 0;
+  let total = -1;
+  let live: number | null = null;
+  const rate = (d: number) => (d - base) / Math.max(1e-3, (Date.now() - started) / 60_000);
+  const liveText = () => (queue ? `, ${live ?? '?'} live worker${live === 1 ? '' : 's'}` : '');
+  const plainLine = () => {
+    lastPlain = Date.now();
+    const r = rate(done);
+    const eta = r > 0 ? ((total - done) / r) * 60 : 0;
+    process.stderr.write(`batch: ${done}/${total} candidates, ${r.toFixed(1)}/min, ETA ${eta.toFixed(0)} s${liveText()}\n`);
+  };
   return {
-    start(total: number, kept: number) {
+    start(t: number, kept: number) {
       base = kept;
+      done = kept;
+      total = t;
       if (resolved === 'bar') {
         bar = new cliProgress.SingleBar(
-          { format: 'batch [{bar}] {value}/{total} candidates | {rate}/min | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+          { format: 'batch [{bar}] {value}/{total} candidates | {rate}/min | ETA {eta_formatted}{live}', stream: process.stderr, hideCursor: true },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(total, kept, { rate: '0.0' });
+        bar.start(total, kept, { rate: '0.0', live: liveText() });
       } else if (resolved === 'plain') {
-        process.stderr.write(`batch: ${total} candidates${kept ? `, ${kept} already in the journal (resumed)` : ''}\n`);
+        process.stderr.write(`batch: ${total} candidates${kept ? `, ${kept} already in the journal (resumed)` : ''}${liveText()}\n`);
       }
     },
-    line(_e: JournalEntry, done: number, total: number) {
-      if (bar) bar.update(done, { rate: rate(done).toFixed(1) });
-      else if (resolved === 'plain') {
-        const now = Date.now();
-        if (now - lastPlain >= 5000 || done === total) {
-          lastPlain = now;
-          const r = rate(done);
-          const eta = r > 0 ? ((total - done) / r) * 60 : 0;
-          process.stderr.write(`batch: ${done}/${total} candidates, ${r.toFixed(1)}/min, ETA ${eta.toFixed(0)} s\n`);
-        }
-      }
+    line(_e: JournalEntry, d: number, _total: number) {
+      done = d;
+      if (bar) bar.update(done, { rate: rate(done).toFixed(1), live: liveText() });
+      else if (resolved === 'plain' && (Date.now() - lastPlain >= 5000 || done === total)) plainLine();
+    },
+    workers(n: number) {
+      live = n;
+      if (bar) bar.update(done, { rate: rate(done).toFixed(1), live: liveText() });
+      else if (resolved === 'plain' && total >= 0 && done < total && Date.now() - lastPlain >= 5000) plainLine();
     },
     stop() {
       bar?.stop();
@@ -100,7 +119,9 @@ function makeProgress(mode: ProgressMode) {
   };
 }
 
-function summaryTable(s: BatchSummary, out: string): string {
+export type Progress = ReturnType<typeof makeProgress>;
+
+export function summaryTable(s: BatchSummary, out: string): string {
   const rows: string[] = [];
   if (s.interruptedIn === 'walk') {
     rows.push('Batch: INTERRUPTED while searching for bundles (the journal was not touched)');
@@ -146,6 +167,8 @@ async function runBatchCommandWith(dir: string, f: BatchFlags, signal: AbortSign
   if (f.json !== undefined && f.json !== '-' && sameOutput(f.json, f.out)) throw targetError(f.json, "--json is the journal (--out); give the summary its own file, or '-' for stdout");
   assertOutputOutsideInputs('--out', f.out, { files: [f.policy] });
   checkJsonTarget(f.json, { files: [f.policy] });
+  // Pages are drawn from each candidate's report, which a queue batch leaves on its workers.
+  if (f.queue !== undefined && f.htmlDir !== undefined) throw usageError('--html-dir is not available with --queue (the reports stay on the workers); use a local batch, or gauntlet report on saved reports');
   const htmlDir = f.htmlDir === undefined ? undefined : prepareHtmlDir(f.htmlDir, { files: [f.policy] }, [{ option: '--out', path: f.out }, { option: '--json', path: f.json }]);
   // The renderer (and its charting library) loads only when pages are asked for.
   const pages = htmlDir === undefined ? null : await htmlPages(htmlDir);
@@ -154,6 +177,12 @@ async function runBatchCommandWith(dir: string, f: BatchFlags, signal: AbortSign
   const workers = resolveWorkers(f.workers);
   const maxMemory = parseMaxMemory(f.maxMemory);
   const mode = parseChoice('--progress', f.progress, ['auto', 'bar', 'plain', 'none'] as const) ?? 'auto';
+  if (f.queue === undefined && (f.maxBlob !== undefined || f.redisTimeout !== undefined)) throw usageError(`option ${f.maxBlob !== undefined ? '--max-blob' : '--redis-timeout'} needs --queue`);
+  if (f.queue !== undefined) {
+    // Loaded only for the queue: a local batch never imports BullMQ or ioredis.
+    const { runQueueBatchCommand } = await import('./queue_action.js');
+    return runQueueBatchCommand(dir, f, signal, { policy, seed, workers, maxMemory, progress: makeProgress(mode, true), summaryTable });
+  }
   const progress = makeProgress(mode);
   let summary: BatchSummary;
   try {

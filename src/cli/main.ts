@@ -15,6 +15,7 @@ import { registerBatch } from './batch_command.js';
 import { registerSchema } from './schema_command.js';
 import { registerLifecycle } from './lifecycle_commands.js';
 import { registerReport } from './report_command.js';
+import { registerWorker } from './worker_command.js';
 import { finalExitCode, installStdioGuards, takeExitCode } from './common.js';
 import { escapeText, textLines } from '../escape.js';
 
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerSchema(program);
   registerLifecycle(program);
   registerReport(program);
+  registerWorker(program);
   return program;
 }
 

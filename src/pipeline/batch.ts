@@ -68,6 +68,12 @@ export interface BatchOptions {
    * on this thread: a worker thread only knows the built-in gates.
    */
   registry?: GateRegistry;
+  /**
+   * Where each item's line comes from (default: validated here, on `executor`). The queue
+   * coordinator (src/queue/coordinator.ts) hands candidates to remote workers through it;
+   * everything else (walk, lock, resume, order, journal writes) stays this module's.
+   */
+  processItem?: (item: BatchItem) => Promise<JournalEntry>;
 }
 
 export interface BatchSummary {
@@ -206,6 +212,18 @@ export interface BundleScan {
   files: Record<string, string>;
   /** Their total size in bytes. */
   bytes: number;
+  /**
+   * Symbolic links whose real target stays inside the bundle: the link's path -> its real
+   * target's path, both relative to the bundle's real path ('.' for the bundle itself).
+   */
+  links: Record<string, string>;
+  /** Real subfolders (relative paths), so a copy of the bundle has its empty folders too. */
+  folders: string[];
+  /**
+   * Entries a copy made of files, folders and inside links would not reproduce: links that
+   * dangle or lead outside the bundle, FIFOs, sockets and devices (relative paths).
+   */
+  special: string[];
 }
 
 const HASH_CHUNK = 1 << 20;
@@ -262,6 +280,9 @@ export function scanBundle(bundleDir: string): BundleScan {
     throw inputError('E_FILE_READ', { file: bundleDir }, `cannot open bundle folder (${errnoText(err)})`);
   }
   const files: Record<string, string> = {};
+  const linkTargets: Record<string, string> = {};
+  const folders: string[] = [];
+  const special: string[] = [];
   let bytes = 0;
   const chunk = Buffer.allocUnsafe(HASH_CHUNK);
   const seen = new Set<string>();
@@ -289,8 +310,12 @@ export function scanBundle(bundleDir: string): BundleScan {
       const p = join(d, e.name);
       if (e.isSymbolicLink()) links.push(p);
       else if (e.isDirectory()) {
-        if (firstVisit(p, seen)) visit(p);
+        if (firstVisit(p, seen)) {
+          folders.push(posixRel(root, p));
+          visit(p);
+        }
       } else if (e.isFile()) addFile(p);
+      else special.push(posixRel(root, p));
     }
   };
   try {
@@ -304,23 +329,33 @@ export function scanBundle(bundleDir: string): BundleScan {
     try {
       real = realpathSync(links[i]);
     } catch {
+      special.push(posixRel(root, links[i]));
       continue; // dangling or a loop
     }
     const back = relative(root, real);
-    if (back === '' || back === '..' || back.startsWith('..' + sep) || isAbsolute(back)) continue; // leads outside: never read
+    if (back === '') {
+      linkTargets[posixRel(root, links[i])] = '.';
+      continue; // the bundle itself: nothing new to read
+    }
+    if (back === '..' || back.startsWith('..' + sep) || isAbsolute(back)) {
+      special.push(posixRel(root, links[i]));
+      continue; // leads outside: never read
+    }
     let s;
     try {
       s = statSync(real);
     } catch {
+      special.push(posixRel(root, links[i]));
       continue;
     }
+    linkTargets[posixRel(root, links[i])] = posixRel(root, real);
     if (s.isDirectory()) {
       if (seen.has(inodeKey(s))) continue;
       seen.add(inodeKey(s));
       visit(real);
     } else if (s.isFile()) addFile(real);
   }
-  return { files, bytes };
+  return { files, bytes, links: linkTargets, folders, special };
 }
 
 /** SHA-256 of each regular file in a bundle (see scanBundle), keyed by relative path. */
@@ -335,7 +370,7 @@ export function entryKey(bundle: string, files: Record<string, string>, policySh
 /** The part of a journal line known before validating: where, what (hashes) and under which run. */
 export type EntryBase = Pick<JournalEntry, 'schemaVersion' | 'bundle' | 'key' | 'seed' | 'policySha256' | 'engineVersion' | 'files'>;
 
-function entryBase(rel: string, files: Record<string, string>, opts: Pick<BatchOptions, 'seed' | 'policy'>): EntryBase {
+export function entryBase(rel: string, files: Record<string, string>, opts: Pick<BatchOptions, 'seed' | 'policy'>): EntryBase {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     bundle: rel,
@@ -347,7 +382,7 @@ function entryBase(rel: string, files: Record<string, string>, opts: Pick<BatchO
   };
 }
 
-function bundleDirOf(dir: string, rel: string): string {
+export function bundleDirOf(dir: string, rel: string): string {
   return rel === '.' ? dir : join(dir, rel);
 }
 
@@ -382,7 +417,7 @@ function idFromManifest(bundleDir: string): string | null {
   }
 }
 
-function errorEntry(base: EntryBase, bundleDir: string, err: unknown): JournalEntry {
+export function errorEntry(base: EntryBase, bundleDir: string, err: unknown): JournalEntry {
   const e = toGauntletError(err);
   return { ...base, id: idFromManifest(bundleDir), decision: 'ERROR', failedGates: [], gates: null, error: { code: e.code, message: e.message, exitCode: e.exitCode } };
 }
@@ -478,31 +513,52 @@ export interface CandidateTask {
  */
 export const WHOLE_CANDIDATE_MAX_BYTES = 4 * 2 ** 20;
 
-async function processCandidate(item: BatchItem, opts: BatchOptions): Promise<CandidateOutcome> {
+/**
+ * The first step of an item: its journal line at once (a folder that could not be listed,
+ * a bundle that cannot be read or vanished), or its line's base and the scan of its files,
+ * to be validated. Synchronous (hashes every file).
+ */
+export function scanItem(item: BatchItem, opts: Pick<BatchOptions, 'dir' | 'seed' | 'policy'>): { entry: JournalEntry } | { base: EntryBase; scan: BundleScan } {
   const rel = item.rel;
   const fallback = () => entryBase(rel, {}, opts);
-  if (item.unlistable) return { entry: { ...fallback(), id: null, decision: 'ERROR', failedGates: [], gates: null, error: { code: item.unlistable.code, message: item.unlistable.message, exitCode: item.unlistable.exitCode } }, report: null };
-  let scan: BundleScan;
+  if (item.unlistable) return { entry: { ...fallback(), id: null, decision: 'ERROR', failedGates: [], gates: null, error: { code: item.unlistable.code, message: item.unlistable.message, exitCode: item.unlistable.exitCode } } };
   try {
-    scan = scanBundle(bundleDirOf(opts.dir, rel));
+    const scan = scanBundle(bundleDirOf(opts.dir, rel));
+    return { base: entryBase(rel, scan.files, opts), scan };
   } catch (err) {
     // An unreadable or vanished bundle: still one line, keyed on what could be seen.
-    return { entry: errorEntry(fallback(), bundleDirOf(opts.dir, rel), err), report: null };
+    return { entry: errorEntry(fallback(), bundleDirOf(opts.dir, rel), err) };
   }
-  const base = entryBase(rel, scan.files, opts);
+}
+
+/**
+ * Validate a scanned bundle (`bytes`: its files' total size) into its journal line (and, with
+ * `reports`, the validated report's JSON); never throws. `dir` holds the bundle at
+ * `base.bundle`; `label` names it in a crash message. Used by the local batch and by the
+ * queue worker on its private copy of a bundle.
+ */
+export async function validateScanned(
+  base: EntryBase, dir: string, bytes: number, opts: Pick<BatchOptions, 'seed' | 'policy' | 'executor' | 'maxMemory' | 'registry' | 'reports'>, label: string = base.bundle,
+): Promise<CandidateOutcome> {
   const ex = opts.executor;
   const withReport = opts.reports === true;
-  if (ex instanceof PoolExecutor && scan.bytes <= WHOLE_CANDIDATE_MAX_BYTES && opts.registry === undefined) {
-    const task: CandidateTask = { base, dir: opts.dir, seed: opts.seed, policy: opts.policy, maxMemory: opts.maxMemory, withReport };
+  if (ex instanceof PoolExecutor && bytes <= WHOLE_CANDIDATE_MAX_BYTES && opts.registry === undefined) {
+    const task: CandidateTask = { base, dir, seed: opts.seed, policy: opts.policy, maxMemory: opts.maxMemory, withReport };
     try {
       return await ex.runNamed<CandidateOutcome>('candidate', task);
     } catch (err) {
       // The worker died mid-candidate (Piscina replaces it): this candidate fails with code 3.
       const e = toGauntletError(err);
-      return { entry: errorEntry(base, bundleDirOf(opts.dir, rel), e.exitCode === 2 ? e : workerCrash(`candidate ${rel}: ${e.message}`)), report: null };
+      return { entry: errorEntry(base, bundleDirOf(dir, base.bundle), e.exitCode === 2 ? e : workerCrash(`candidate ${label}: ${e.message}`)), report: null };
     }
   }
-  return candidateOutcome(base, opts.dir, opts.seed, opts.policy, ex, opts.maxMemory, opts.registry, withReport);
+  return candidateOutcome(base, dir, opts.seed, opts.policy, ex, opts.maxMemory, opts.registry, withReport);
+}
+
+async function processCandidate(item: BatchItem, opts: BatchOptions): Promise<CandidateOutcome> {
+  const s = scanItem(item, opts);
+  if ('entry' in s) return { entry: s.entry, report: null };
+  return validateScanned(s.base, opts.dir, s.scan.bytes, opts);
 }
 
 /**
@@ -590,7 +646,7 @@ async function runLocked(opts: BatchOptions): Promise<BatchSummary> {
     opts.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
   });
   const launch = () => {
-    while (inflight.length < lookahead && next < total && !opts.signal?.aborted) inflight.push(processCandidate(items[next++], opts));
+    while (inflight.length < lookahead && next < total && !opts.signal?.aborted) inflight.push(opts.processItem ? opts.processItem(items[next++]).then((entry) => ({ entry, report: null })) : processCandidate(items[next++], opts));
   };
   try {
     launch();
