@@ -89,6 +89,15 @@ describe('PBO: fast kernel = reference twin on tie-rich matrices (property)', ()
     }
   }
 
+  it('S = 16 (12,870 combinations): sharpe and sortino, ties first and average', () => {
+    const s16 = tieRichArb(16).map((spec) => ({ ...spec, N: Math.min(spec.N, 6), T: 16 * 3 + (spec.T % 16 % 3) }));
+    for (const metric of ['sharpe', 'sortino'] as const) {
+      for (const ties of ['first', 'average'] as const) {
+        fc.assert(fc.property(s16, (spec) => checkPbo(spec, metric, ties)), { seed: FC_SEED, numRuns: 4 });
+      }
+    }
+  });
+
   it('the generator does produce exact ties (the property is not vacuous)', () => {
     let tied = 0, combos = 0;
     fc.assert(
